@@ -1,0 +1,83 @@
+import { Worker } from 'node:worker_threads';
+import { extname, join } from 'node:path';
+import type { Detection } from '../../workflows/contracts';
+import type { DetectOptions } from './detect-batch';
+import type { ResolvedModel } from './models/registry';
+import type { ExecutionProvider } from './session';
+
+export type ThreadRequest =
+  | { id: number; type: 'load'; model: ResolvedModel }
+  | { id: number; type: 'run'; model: string; frames: ArrayBuffer; count: number; options: DetectOptions };
+
+export type ThreadReply =
+  | { id: number; type: 'loaded'; provider: ExecutionProvider }
+  | { id: number; type: 'detections'; detections: Detection[][]; inferMs: number }
+  | { id: number; type: 'error'; message: string };
+
+export interface PoolOptions {
+  provider: ExecutionProvider;
+  deviceId: number;
+  intraOpThreads: number;
+}
+
+/**
+ * One inference thread holding one ONNX Runtime session per loaded model. Requests are answered in
+ * order; frames are transferred (not copied) to the thread.
+ */
+export class InferencePool {
+  private readonly thread: Worker;
+  private readonly waiting = new Map<number, { resolve: (r: ThreadReply) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(opts: PoolOptions) {
+    const file = join(__dirname, `inference.thread${extname(__filename)}`);
+    // Built code runs the compiled thread file; under tsx/ts-jest the thread loads the source through tsx.
+    this.thread =
+      extname(file) === '.ts'
+        ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { eval: true, workerData: opts })
+        : new Worker(file, { workerData: opts });
+    this.thread.on('message', (reply: ThreadReply) => {
+      const w = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      if (!w) return;
+      if (reply.type === 'error') w.reject(new Error(reply.message));
+      else w.resolve(reply);
+    });
+    this.thread.on('error', (err) => this.failAll(err));
+    this.thread.on('exit', (code) => {
+      if (!this.closed) this.failAll(new Error(`inference thread exited with code ${code}`));
+    });
+  }
+
+  /** Loads a model into the thread; returns the execution provider that runs it. */
+  async load(model: ResolvedModel): Promise<ExecutionProvider> {
+    const reply = await this.request({ id: this.nextId++, type: 'load', model });
+    return (reply as Extract<ThreadReply, { type: 'loaded' }>).provider;
+  }
+
+  /** Runs one batch of packed RGB24 frames; the buffer is transferred and unusable afterwards. */
+  async detect(model: string, frames: Uint8Array, count: number, options: DetectOptions): Promise<{ detections: Detection[][]; inferMs: number }> {
+    const buffer = frames.buffer.byteLength === frames.byteLength ? (frames.buffer as ArrayBuffer) : frames.slice().buffer;
+    const reply = await this.request({ id: this.nextId++, type: 'run', model, frames: buffer, count, options }, [buffer]);
+    return reply as Extract<ThreadReply, { type: 'detections' }>;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.thread.terminate();
+  }
+
+  private request(msg: ThreadRequest, transfer: ArrayBuffer[] = []): Promise<ThreadReply> {
+    if (this.closed) return Promise.reject(new Error('inference pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.waiting.set(msg.id, { resolve, reject });
+      this.thread.postMessage(msg, transfer);
+    });
+  }
+
+  private failAll(err: Error): void {
+    for (const w of this.waiting.values()) w.reject(err);
+    this.waiting.clear();
+  }
+}

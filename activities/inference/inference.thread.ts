@@ -1,0 +1,46 @@
+/**
+ * Worker-thread side of the inference pool. onnxruntime-node's `session.run` blocks its thread for the
+ * whole batch, so sessions live here and the activity thread stays free for heartbeats and cancel.
+ */
+import type * as ort from 'onnxruntime-node';
+import { Tensor } from 'onnxruntime-node';
+import { parentPort, workerData } from 'node:worker_threads';
+import { decodeBatch, type DetectOptions } from './detect-batch';
+import type { ResolvedModel } from './models/registry';
+import { openSession, type ExecutionProvider } from './session';
+import { toInputTensor } from './preprocess';
+import type { ThreadReply, ThreadRequest } from './inference-pool';
+
+const config = workerData as { provider: ExecutionProvider; deviceId: number; intraOpThreads: number };
+const sessions = new Map<string, { model: ResolvedModel; session: ort.InferenceSession }>();
+
+async function handle(msg: ThreadRequest): Promise<ThreadReply> {
+  if (msg.type === 'load') {
+    const { session, provider } = await openSession(msg.model, config);
+    sessions.set(msg.model.name, { model: msg.model, session });
+    return { id: msg.id, type: 'loaded', provider };
+  }
+  const entry = sessions.get(msg.model);
+  if (!entry) throw new Error(`model ${msg.model} is not loaded in this worker`);
+  const { model, session } = entry;
+  const { width, height, layout } = model.input;
+  const data = toInputTensor(new Uint8Array(msg.frames), msg.count, model.input);
+  const dims = layout === 'NCHW' ? [msg.count, 3, height, width] : [msg.count, height, width, 3];
+  const feeds = { [model.input.name]: new Tensor(data instanceof Uint8Array ? 'uint8' : 'float32', data, dims) };
+  const started = performance.now();
+  const result = await session.run(feeds, [model.output.name]);
+  const inferMs = performance.now() - started;
+  const out = result[model.output.name]!;
+  const detections = decodeBatch(model, { data: out.data as Float32Array, dims: out.dims }, msg.count, msg.options);
+  out.dispose();
+  return { id: msg.id, type: 'detections', detections, inferMs };
+}
+
+parentPort!.on('message', (msg: ThreadRequest) => {
+  handle(msg).then(
+    (reply) => parentPort!.postMessage(reply),
+    (err: unknown) => parentPort!.postMessage({ id: msg.id, type: 'error', message: err instanceof Error ? err.message : String(err) }),
+  );
+});
+
+export type { DetectOptions };

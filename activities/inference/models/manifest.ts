@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * A model manifest: everything the worker needs to feed an ONNX file and read its output.
+ * Built-in manifests live in builtin.ts; users drop `<name>.json` files into MODEL_DIR.
+ */
+export const ModelManifestSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, . _ -'),
+    /** Path of the .onnx file; relative paths are resolved against the manifest's folder. */
+    file: z.string().min(1),
+    description: z.string().default(''),
+    input: z.object({
+      name: z.string().min(1),
+      width: z.number().int().min(8).max(4096),
+      height: z.number().int().min(8).max(4096),
+      layout: z.enum(['NCHW', 'NHWC']),
+      dtype: z.enum(['float32', 'uint8']),
+      /** Channel order the model expects; frames are decoded as RGB. */
+      channels: z.enum(['RGB', 'BGR']).default('RGB'),
+      /** float32 inputs: value = (pixel * scale - mean[c]) / std[c], c in the model's channel order. */
+      scale: z.number().default(1 / 255),
+      mean: z.tuple([z.number(), z.number(), z.number()]).default([0, 0, 0]),
+      std: z.tuple([z.number(), z.number(), z.number()]).default([1, 1, 1]),
+      /** Letterbox padding grey level (Ultralytics uses 114). */
+      pad: z.number().int().min(0).max(255).default(0),
+    }),
+    output: z.discriminatedUnion('format', [
+      z.object({ format: z.literal('yolo'), name: z.string().min(1) }),
+      z.object({
+        format: z.literal('db-text'),
+        name: z.string().min(1),
+        binaryThreshold: z.number().min(0).max(1).default(0.3),
+        unclipRatio: z.number().min(0).max(10).default(1.5),
+      }),
+    ]),
+    labels: z.array(z.string().min(1)).min(1),
+    confidence: z.number().min(0).max(1).default(0.25),
+    iou: z.number().min(0).max(1).default(0.45),
+    /** Frames per `session.run`. */
+    batch: z.number().int().min(1).max(256).default(4),
+  })
+  .strict();
+
+export type ModelManifest = z.infer<typeof ModelManifestSchema>;
+export type ModelManifestInput = z.input<typeof ModelManifestSchema>;

@@ -1,0 +1,42 @@
+import { letterbox } from '../inference/letterbox';
+import { buildDecodeArgs, type DecodeArgsInput } from './ffmpeg-args';
+
+const base: DecodeArgsInput = {
+  startTime: 0,
+  fps: 25,
+  startFrame: 0,
+  outputFrames: 100,
+  sampleInterval: 1,
+  letterbox: letterbox(1920, 1080, 640, 640),
+  pad: 114,
+  hwaccel: 'none',
+};
+
+const after = (args: string[], flag: string): string | undefined => args[args.indexOf(flag) + 1];
+
+describe('buildDecodeArgs', () => {
+  it('starts at the beginning without a seek', () => {
+    const { inputOptions, outputOptions } = buildDecodeArgs(base);
+    expect(inputOptions).not.toContain('-ss');
+    expect(after(outputOptions, '-vf')).toBe('scale=640:360:flags=bilinear,pad=640:640:0:140:color=0x727272');
+    expect(after(outputOptions, '-frames:v')).toBe('100');
+    expect(after(outputOptions, '-pix_fmt')).toBe('rgb24');
+  });
+
+  it('seeks half a frame before the first frame, from the stream start time', () => {
+    const { inputOptions } = buildDecodeArgs({ ...base, startTime: 1.5, startFrame: 50 });
+    expect(after(inputOptions, '-ss')).toBe((1.5 + 49.5 / 25).toFixed(6));
+  });
+
+  it('selects every Nth frame in ffmpeg and skips padding on an exact fit', () => {
+    const { outputOptions } = buildDecodeArgs({ ...base, sampleInterval: 5, letterbox: letterbox(640, 640, 640, 640) });
+    expect(after(outputOptions, '-vf')).toBe("select='not(mod(n\\,5))',scale=640:640:flags=bilinear");
+  });
+
+  it('uses NVDEC when asked and always restricts protocols and demuxers', () => {
+    const { inputOptions } = buildDecodeArgs({ ...base, hwaccel: 'cuda' });
+    expect(after(inputOptions, '-hwaccel')).toBe('cuda');
+    expect(after(inputOptions, '-protocol_whitelist')).toBe('http,https,tcp,tls');
+    expect(after(inputOptions, '-format_whitelist')).not.toMatch(/hls|concat|image2/);
+  });
+});

@@ -1,0 +1,58 @@
+import type { Letterbox } from '../inference/letterbox';
+
+/**
+ * Only these protocols may be opened while reading an input: our presigned S3 URL is https/http.
+ * Keeps a hostile file (an HLS playlist named .mp4, a concat list) from reading local files.
+ */
+export const INPUT_PROTOCOLS = 'http,https,tcp,tls';
+
+/** Demuxers accepted for video input: containers users upload, nothing that references other files. */
+export const INPUT_FORMATS = 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,mpeg,ivf,h264,hevc,mjpeg';
+
+export interface DecodeArgsInput {
+  /** Seconds: pts of the first frame of the stream. */
+  startTime: number;
+  fps: number;
+  /** First frame to output (a multiple of sampleInterval). */
+  startFrame: number;
+  /** Frames to output. */
+  outputFrames: number;
+  sampleInterval: number;
+  letterbox: Letterbox;
+  /** Letterbox padding grey level. */
+  pad: number;
+  /** NVDEC decode when the worker found a GPU. */
+  hwaccel: 'cuda' | 'none';
+}
+
+/**
+ * ffmpeg arguments that decode a frame range and emit it as packed RGB24 frames of the model's input
+ * size on stdout: seek (accurate, half a frame early so rounding never skips the first frame), every
+ * Nth frame selected by ffmpeg, scale + letterbox pad in the same process.
+ */
+export function buildDecodeArgs(input: DecodeArgsInput): { inputOptions: string[]; outputOptions: string[] } {
+  const { letterbox: lb } = input;
+  const inputOptions = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-protocol_whitelist', INPUT_PROTOCOLS, '-format_whitelist', INPUT_FORMATS];
+  if (input.hwaccel === 'cuda') inputOptions.push('-hwaccel', 'cuda');
+  if (input.startFrame > 0) inputOptions.push('-ss', seconds(input.startTime + (input.startFrame - 0.5) / input.fps));
+  const filters: string[] = [];
+  if (input.sampleInterval > 1) filters.push(`select='not(mod(n\\,${input.sampleInterval}))'`);
+  filters.push(`scale=${lb.scaledWidth}:${lb.scaledHeight}:flags=bilinear`);
+  if (lb.scaledWidth !== lb.dstWidth || lb.scaledHeight !== lb.dstHeight) {
+    const grey = input.pad.toString(16).padStart(2, '0');
+    filters.push(`pad=${lb.dstWidth}:${lb.dstHeight}:${lb.padX}:${lb.padY}:color=0x${grey}${grey}${grey}`);
+  }
+  const outputOptions = [
+    '-map', '0:v:0', '-an', '-sn', '-dn',
+    '-vf', filters.join(','),
+    '-fps_mode', 'passthrough',
+    '-frames:v', String(input.outputFrames),
+    '-pix_fmt', 'rgb24',
+    '-f', 'rawvideo',
+  ]; // prettier-ignore
+  return { inputOptions, outputOptions };
+}
+
+function seconds(s: number): string {
+  return Math.max(0, s).toFixed(6);
+}

@@ -1,0 +1,32 @@
+import type { MediaInfo } from '../../workflows/contracts';
+import type { RawProbe } from './ffmpeg';
+
+/** What is wrong with an input, for a non-retryable failure; undefined when it is a usable video. */
+export type ProbeVerdict = { ok: true; media: MediaInfo } | { ok: false; reason: 'no-video' | 'bad-stream'; message: string };
+
+/** Turns ffprobe output into MediaInfo. Pure; see probe-parse.spec.ts for the shapes handled. */
+export function parseProbe(raw: RawProbe, sizeBytes: number): ProbeVerdict {
+  const video = raw.streams.find((s) => s['codec_type'] === 'video');
+  if (!video) return { ok: false, reason: 'no-video', message: 'the input has no video stream (audio only, or not a video container)' };
+  const codec = String(video['codec_name'] ?? 'unknown');
+  const width = Number(video['width']);
+  const height = Number(video['height']);
+  const fps = parseRate(String(video['avg_frame_rate'] ?? '')) || parseRate(String(video['r_frame_rate'] ?? ''));
+  const duration = num(video['duration']) || num(raw.format['duration']);
+  const frameCount = Math.trunc(num(video['nb_read_packets']) || num(video['nb_frames']) || Math.round(duration * fps));
+  if (!(width > 0 && height > 0)) return { ok: false, reason: 'bad-stream', message: `the ${codec} video stream has no frame size` };
+  if (!(fps > 0) || !(frameCount > 0)) return { ok: false, reason: 'bad-stream', message: `the ${codec} video stream has no frames or no frame rate` };
+  const startTime = num(video['start_time']) || num(raw.format['start_time']);
+  return { ok: true, media: { sizeBytes, codec, width, height, fps, frameCount, duration: duration || frameCount / fps, startTime } };
+}
+
+function parseRate(rate: string): number {
+  const [n, d] = rate.split('/').map(Number);
+  if (n === undefined || !Number.isFinite(n)) return 0;
+  return d === undefined ? n : d > 0 ? n / d : 0;
+}
+
+function num(v: unknown): number {
+  const n = Number(v);
+  return Number.isFinite(n) ? n : 0;
+}

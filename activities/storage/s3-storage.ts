@@ -1,0 +1,101 @@
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Readable } from 'node:stream';
+import type { S3Env } from './s3-env';
+
+/** Thrown when a key does not exist, so callers can classify it (bad input vs. outage). */
+export class ObjectNotFoundError extends Error {
+  constructor(readonly key: string) {
+    super(`object '${key}' does not exist in the bucket`);
+    this.name = 'ObjectNotFoundError';
+  }
+}
+
+/** The one S3 adapter: one client per process, keys always relative to the configured bucket. */
+export class S3Storage {
+  readonly bucket: string;
+
+  constructor(
+    private readonly client: S3Client,
+    bucket: string,
+  ) {
+    this.bucket = bucket;
+  }
+
+  static fromEnv(env: S3Env): S3Storage {
+    const client = new S3Client({
+      endpoint: env.S3_ENDPOINT,
+      region: env.S3_REGION,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE,
+      credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY },
+      // Retries inside one activity attempt are cheap; Temporal retries the attempt after that.
+      maxAttempts: 3,
+    });
+    return new S3Storage(client, env.S3_BUCKET);
+  }
+
+  async head(key: string): Promise<{ size: number; etag: string }> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { size: out.ContentLength ?? 0, etag: out.ETag ?? '' };
+    } catch (err) {
+      throw notFound(err, key);
+    }
+  }
+
+  async put(key: string, body: string | Uint8Array | Readable, contentType = 'application/octet-stream', contentLength?: number): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, ContentLength: contentLength }));
+  }
+
+  async getText(key: string): Promise<string> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return await out.Body!.transformToString('utf8');
+    } catch (err) {
+      throw notFound(err, key);
+    }
+  }
+
+  /** Every key under a prefix, in lexicographic order. */
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+
+  async deleteMany(keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000).map((Key) => ({ Key }));
+      await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch, Quiet: true } }));
+    }
+  }
+
+  /** A time-limited GET URL: how ffmpeg reads inputs (range requests, no local copy). Never log it. */
+  presignGet(key: string, expiresInSeconds = 6 * 3600): Promise<string> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInSeconds });
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}
+
+function notFound(err: unknown, key: string): unknown {
+  if (err instanceof S3ServiceException && (err.name === 'NotFound' || err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404)) {
+    return new ObjectNotFoundError(key);
+  }
+  return err;
+}

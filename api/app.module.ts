@@ -1,0 +1,20 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { API_ENV, type ApiEnv } from './env';
+import { HealthController } from './health/health.controller';
+import { JobsModule } from './jobs/jobs.module';
+import { TemporalModule } from './temporal/temporal.module';
+
+@Global()
+@Module({})
+class EnvModule {
+  static with(env: ApiEnv): DynamicModule {
+    return { module: EnvModule, providers: [{ provide: API_ENV, useValue: env }], exports: [API_ENV] };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static with(env: ApiEnv): DynamicModule {
+    return { module: AppModule, imports: [EnvModule.with(env), TemporalModule, JobsModule], controllers: [HealthController] };
+  }
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { S3EnvSchema } from '../activities/storage/s3-env';
+import { TemporalEnvSchema } from '../gpu-workers/temporal-env';
+
+/** API settings, validated once at start (see main.ts); injected as `ApiEnv`. */
+export const ApiEnvSchema = TemporalEnvSchema.merge(S3EnvSchema).extend({
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  API_HOST: z.string().default('127.0.0.1'),
+  /** Task queue that runs workflows. */
+  PIPELINE_TASK_QUEUE: z.string().default('pipeline'),
+  MODEL_DIR: z.string().optional(),
+  /** Chunk activities in flight per job. */
+  JOB_MAX_PARALLEL_CHUNKS: z.coerce.number().int().min(1).max(512).default(4),
+  /** A job's whole budget, queue waits and retries included. */
+  JOB_DEADLINE_HOURS: z.coerce.number().min(1).max(24 * 30).default(72),
+});
+
+export type ApiEnv = z.infer<typeof ApiEnvSchema>;
+export const API_ENV = Symbol('API_ENV');
+
+export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
+  const parsed = ApiEnvSchema.safeParse(source);
+  if (!parsed.success) throw new Error(`invalid API configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}

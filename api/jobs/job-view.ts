@@ -1,0 +1,35 @@
+import type { WorkflowExecutionStatusName } from '@temporalio/client';
+import type { JobProgress, VideoDetectionResult } from '../../workflows/contracts';
+
+export type JobStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed_out';
+
+/** What `GET /v1/jobs/:id` answers. */
+export interface JobView {
+  id: string;
+  pipeline: string;
+  status: JobStatus;
+  progress: JobProgress | null;
+  createdAt: string;
+  closedAt: string | null;
+  /** Message of the failure that ended the job, with its type. */
+  failure: { type: string | null; message: string } | null;
+  result: (VideoDetectionResult & { urls: { detections: string; summary: string } }) | null;
+  links: { self: string; temporalUi: string };
+}
+
+export function toJobStatus(name: WorkflowExecutionStatusName): JobStatus {
+  switch (name) {
+    case 'COMPLETED':
+      return 'completed';
+    case 'FAILED':
+      return 'failed';
+    case 'CANCELLED':
+      return 'cancelled';
+    case 'TERMINATED':
+      return 'terminated';
+    case 'TIMED_OUT':
+      return 'timed_out';
+    default:
+      return 'running';
+  }
+}

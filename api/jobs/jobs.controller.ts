@@ -1,0 +1,25 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CreateJobDto } from './dto/create-job.dto';
+import type { JobView } from './job-view';
+import { JobsService } from './jobs.service';
+
+@ApiTags('jobs')
+@Controller('v1/jobs')
+export class JobsController {
+  constructor(private readonly jobs: JobsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Submit a job' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key, same job: a retried submit never starts a second one' })
+  create(@Body() dto: CreateJobDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<JobView> {
+    return this.jobs.create(dto, idempotencyKey);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Status, progress, failure and result links of a job' })
+  get(@Param('id') id: string): Promise<JobView> {
+    return this.jobs.get(id);
+  }
+}

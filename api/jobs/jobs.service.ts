@@ -1,0 +1,115 @@
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { checkParams } from '../../activities/video-detect/params';
+import type { ModelRegistry } from '../../activities/inference/models/registry';
+import type { S3Storage } from '../../activities/storage/s3-storage';
+import {
+  AnvilInputKey,
+  AnvilPipeline,
+  buildJobId,
+  isValidIdempotencyKey,
+  VIDEO_DETECT,
+  VIDEO_DETECT_DEFAULTS,
+  type JobProgress,
+  type VideoDetectionResult,
+  type VideoDetectParams,
+} from '../../workflows/contracts';
+import type { progressQuery, videoDetectionWorkflow } from '../../workflows/video-detect.workflow';
+import { API_ENV, type ApiEnv } from '../env';
+import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
+import type { CreateJobDto } from './dto/create-job.dto';
+import { toJobStatus, type JobView } from './job-view';
+import { MODEL_REGISTRY, STORAGE } from './tokens';
+
+@Injectable()
+export class JobsService {
+  constructor(
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    @Inject(API_ENV) private readonly env: ApiEnv,
+    @Inject(MODEL_REGISTRY) private readonly models: ModelRegistry,
+    @Inject(STORAGE) private readonly storage: S3Storage,
+  ) {}
+
+  /** Starts a job; a repeated submit with the same idempotency key returns the existing job. */
+  async create(dto: CreateJobDto, idempotencyKey?: string): Promise<JobView> {
+    if (idempotencyKey !== undefined && !isValidIdempotencyKey(idempotencyKey)) {
+      throw new BadRequestException('Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+    }
+    const params: VideoDetectParams = { ...VIDEO_DETECT_DEFAULTS, ...stripUndefined(dto.params ?? {}) };
+    const problems = checkParams(params, this.models.names());
+    if (problems.length) throw new BadRequestException(problems);
+    const jobId = buildJobId(VIDEO_DETECT, idempotencyKey, () => randomUUID());
+    await this.client.workflow.start<typeof videoDetectionWorkflow>('videoDetectionWorkflow', {
+      taskQueue: this.env.PIPELINE_TASK_QUEUE,
+      workflowId: jobId,
+      args: [{ jobId, inputKey: dto.input.key, params, maxParallelChunks: this.env.JOB_MAX_PARALLEL_CHUNKS }],
+      workflowExecutionTimeout: `${this.env.JOB_DEADLINE_HOURS}h`,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: [
+        { key: AnvilPipeline, value: VIDEO_DETECT },
+        { key: AnvilInputKey, value: dto.input.key },
+      ],
+    });
+    return this.get(jobId);
+  }
+
+  /** Status, progress, failure and results of a job; works with no worker running. */
+  async get(id: string): Promise<JobView> {
+    const handle = this.client.workflow.getHandle(id);
+    let description;
+    try {
+      description = await handle.describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new NotFoundException(`job '${id}' does not exist`);
+      throw err;
+    }
+    const status = toJobStatus(description.status.name);
+    const view: JobView = {
+      id,
+      pipeline: description.typedSearchAttributes.get(AnvilPipeline) ?? VIDEO_DETECT,
+      status,
+      progress: null,
+      createdAt: description.startTime.toISOString(),
+      closedAt: description.closeTime?.toISOString() ?? null,
+      failure: null,
+      result: null,
+      links: { self: `/v1/jobs/${encodeURIComponent(id)}`, temporalUi: temporalUiLink(this.env, id) },
+    };
+    if (status === 'running') {
+      view.progress = await withTimeout(handle.query<JobProgress>('progress' satisfies (typeof progressQuery)['name']), 3000).catch(() => null);
+      return view;
+    }
+    try {
+      const result = (await handle.result()) as VideoDetectionResult;
+      view.result = {
+        ...result,
+        urls: { detections: await this.storage.presignGet(result.keys.detections, 3600), summary: await this.storage.presignGet(result.keys.summary, 3600) },
+      };
+      view.progress = { stage: 'completed', done: result.frames, total: result.frames, unit: 'frames', rate: 0, etaSeconds: 0, chunksDone: 0, chunksTotal: 0, retries: 0, framesReprocessed: 0 };
+    } catch (err) {
+      view.failure = describeFailure(err);
+    }
+    return view;
+  }
+}
+
+export function temporalUiLink(env: ApiEnv, id: string): string {
+  return `${env.TEMPORAL_UI_URL}/namespaces/${encodeURIComponent(env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(id)}`;
+}
+
+/** The innermost cause of a failed workflow: that is the message a user can act on. */
+function describeFailure(err: unknown): { type: string | null; message: string } {
+  let cause: unknown = err instanceof WorkflowFailedError ? err.cause : err;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  const type = cause instanceof Error && 'type' in cause ? ((cause as { type?: string }).type ?? null) : null;
+  return { type, message: cause instanceof Error ? cause.message : String(cause) };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+}

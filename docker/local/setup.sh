@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs everything the local stack and the tests need, into ignored folders. Idempotent: a warm run
+# checks and returns in seconds. Tools are cached by version under .anvil/tools (ANVIL_TOOLS_DIR).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+TOOLS="${ANVIL_TOOLS_DIR:-$ROOT/.anvil/tools}"
+TEMPORAL_CLI_VERSION="1.5.1"
+# MinIO RELEASE.2025-04-22T22-12-26Z, as the Go module proxy names that commit.
+MINIO_RELEASE="2025-04-22T22-12-26Z"
+MINIO_MODULE_VERSION="v0.0.0-20250422221226-0d7408fc9969"
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+fail() { printf '\033[31msetup: %s\033[0m\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else fail "need root to run: $*"; fi
+}
+
+# 1. ffmpeg / ffprobe, and the DejaVu font the sample videos draw text with (Debian packages)
+FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
+if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null || [ ! -f "$FONT" ]; then
+  step "installing ffmpeg and fonts-dejavu-core (apt)"
+  command -v apt-get >/dev/null || fail "ffmpeg/ffprobe or $FONT is missing and apt-get is not available: install them, then run again"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends ffmpeg fonts-dejavu-core >/dev/null
+fi
+
+# 2. npm dependencies (onnxruntime-node's CUDA download is skipped by .npmrc)
+if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+  step "installing npm dependencies (npm ci)"
+  (cd "$ROOT" && npm ci --no-fund --no-audit --loglevel=error)
+fi
+
+# 3. Go tools, built from source with the Go module proxy
+go_install() { # name version module@version
+  local dir="$TOOLS/$1-$2"
+  if [ -x "$dir/$1" ]; then return; fi
+  command -v go >/dev/null || fail "Go is needed to build $1 $2 (go install $3): install Go 1.24+ and run again"
+  step "building $1 $2 with go install (first run only; a few minutes)"
+  mkdir -p "$dir.partial"
+  if ! CGO_ENABLED=0 GOBIN="$dir.partial" GOFLAGS=-buildvcs=false go install "$3"; then
+    rm -rf "$dir.partial"
+    fail "go install $3 failed: see the messages above (the module proxy must serve every module it needs)"
+  fi
+  rm -rf "$dir" && mv "$dir.partial" "$dir"
+}
+go_install temporal "$TEMPORAL_CLI_VERSION" "github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION"
+go_install minio "$MINIO_RELEASE" "github.com/minio/minio@$MINIO_MODULE_VERSION"
+
+step "ready: temporal $TEMPORAL_CLI_VERSION, minio $MINIO_RELEASE, $(ffmpeg -version | head -n1 | cut -d' ' -f1-3), node $(node --version)"

@@ -1,0 +1,17 @@
+/** Prebuilds the workflow bundle for production (`WORKFLOW_BUNDLE_PATH`). */
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+async function bundle(): Promise<void> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
+  const out = join(__dirname, '../dist/workflow-bundle.js');
+  mkdirSync(join(__dirname, '../dist'), { recursive: true });
+  writeFileSync(out, code);
+  console.log(`workflow bundle written to ${out} (${(code.length / 1024).toFixed(0)} KiB)`);
+}
+
+bundle().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+/** The `pipeline` worker: every workflow plus the CPU activities. Always-on, no GPU. */
+import { ModelRegistry } from '../activities/inference/models/registry';
+import { S3Storage } from '../activities/storage/s3-storage';
+import { createPipelineActivities } from '../activities/video-detect/pipeline.activities';
+import { loadWorkerEnv } from './env';
+import { main, runWorker } from './run-worker';
+
+main(async () => {
+  const env = loadWorkerEnv();
+  const storage = S3Storage.fromEnv(env);
+  const models = new ModelRegistry(env.MODEL_DIR);
+  await runWorker(
+    env,
+    {
+      taskQueue: env.PIPELINE_TASK_QUEUE,
+      ...(env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('../workflows') }),
+      activities: createPipelineActivities({ storage, models }),
+    },
+    async () => storage.destroy(),
+  );
+});

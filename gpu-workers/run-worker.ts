@@ -1,0 +1,31 @@
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { WorkerEnv } from './env';
+
+/**
+ * Connects, runs one worker until SIGINT/SIGTERM, then drains it and closes the connection.
+ * The Runtime's shutdown signals call `worker.shutdown()`: polling stops, running activities get
+ * `shutdownGraceTime` to finish, then they are cancelled and handed back to the server.
+ */
+export async function runWorker(env: WorkerEnv, options: Omit<WorkerOptions, 'connection' | 'namespace'>, cleanup?: () => Promise<void>): Promise<void> {
+  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  try {
+    const worker = await Worker.create({ ...options, connection, namespace: env.TEMPORAL_NAMESPACE });
+    Runtime.instance().logger.info(`worker ready`, { taskQueue: options.taskQueue, address: env.TEMPORAL_ADDRESS });
+    await worker.run();
+  } finally {
+    await connection.close();
+    await cleanup?.();
+  }
+}
+
+/** Entrypoint wrapper: loud failure, exit code 1. */
+export function main(run: () => Promise<void>): void {
+  run().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,72 @@
+/** Test videos with known content, made with real ffmpeg, and pixel-level ground truth read back from them. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+export const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
+
+export interface MovingTextVideo {
+  width: number;
+  height: number;
+  fps: number;
+  frames: number;
+  /** x of the text's left edge at frame n. */
+  x: (n: number) => number;
+  y: number;
+}
+
+export const movingText = (over: Partial<MovingTextVideo> = {}): MovingTextVideo => ({
+  width: 640,
+  height: 360,
+  fps: 10,
+  frames: 40,
+  x: (n) => 40 + 6 * n,
+  y: 140,
+  ...over,
+});
+
+/** Black text "ANVIL" on white, moving right by a known amount each frame. H.264 in MP4. */
+export async function makeMovingTextVideo(path: string, v: MovingTextVideo): Promise<void> {
+  const x1 = v.x(1) - v.x(0);
+  const x0 = v.x(0);
+  await run('ffmpeg', [
+    '-y', '-v', 'error',
+    '-f', 'lavfi', '-i', `color=c=white:s=${v.width}x${v.height}:r=${v.fps}:d=${v.frames / v.fps}`,
+    '-vf', `drawtext=fontfile=${FONT}:text=ANVIL:fontsize=64:fontcolor=black:x=${x0}+${x1}*n:y=${v.y}`,
+    '-frames:v', String(v.frames),
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '12',
+    path,
+  ]); // prettier-ignore
+}
+
+/**
+ * Ground truth without any model: decodes the video as greyscale and returns, per frame, the bounding
+ * box of the dark pixels (the drawn text), [x1, y1, x2, y2] with x2/y2 exclusive.
+ */
+export async function darkPixelBoxes(path: string, width: number, height: number): Promise<[number, number, number, number][]> {
+  const { stdout } = await run('ffmpeg', ['-v', 'error', '-i', path, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
+    encoding: 'buffer',
+    maxBuffer: 1 << 30,
+  });
+  const frameBytes = width * height;
+  const boxes: [number, number, number, number][] = [];
+  for (let off = 0; off + frameBytes <= stdout.length; off += frameBytes) {
+    let x1 = width, y1 = height, x2 = 0, y2 = 0; // prettier-ignore
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        if (stdout[off + y * width + x]! < 96) {
+          x1 = Math.min(x1, x);
+          y1 = Math.min(y1, y);
+          x2 = Math.max(x2, x + 1);
+          y2 = Math.max(y2, y + 1);
+        }
+      }
+    }
+    boxes.push([x1, y1, x2, y2]);
+  }
+  return boxes;
+}
+
+export async function writeFile(path: string, args: string[]): Promise<void> {
+  await run('ffmpeg', ['-y', '-v', 'error', ...args, path]);
+}

@@ -1,0 +1,16 @@
+import type { MediaInfo } from './media';
+import type { ChunkResult, DetectChunkInput, MergeInput, VideoDetectionResult, VideoDetectParams } from './video-detect';
+
+/** CPU activities, on the `pipeline` queue. */
+export interface PipelineActivities {
+  /** Validates params against the model registry and probes the input; bad input fails non-retryably. */
+  probeMedia(input: { inputKey: string; params: VideoDetectParams }): Promise<MediaInfo>;
+  /** Verifies every planned frame appears exactly once, writes merged detections + summary + manifest. */
+  mergeDetections(input: MergeInput): Promise<VideoDetectionResult>;
+}
+
+/** GPU activities, on `gpu` queues. */
+export interface GpuActivities {
+  /** Decodes a frame range and runs the model; heartbeats, checkpoints to S3, resumes. */
+  detectChunk(input: DetectChunkInput): Promise<ChunkResult>;
+}

@@ -1,0 +1,38 @@
+/** Coarse phases of a job. Also the value of the `AnvilStage` search attribute. */
+export type JobStage = 'queued' | 'probing' | 'processing' | 'merging' | 'completed';
+
+/**
+ * The one progress model of every pipeline: read by the API from a workflow query, shown in the CLI,
+ * streamed over SSE. Rates and ETA are computed from the chunks that finished.
+ */
+export interface JobProgress {
+  stage: JobStage;
+  /** Units done so far (frames for video pipelines). */
+  done: number;
+  /** Units in the job; 0 until planned. */
+  total: number;
+  unit: 'frames';
+  /** Units per second over the processing stage so far; 0 before any chunk finished. */
+  rate: number;
+  /** Seconds left at the current rate; null when unknown. */
+  etaSeconds: number | null;
+  chunksDone: number;
+  chunksTotal: number;
+  /** Chunk attempts after the first (pod loss, S3 outage...). */
+  retries: number;
+  /** Frames computed twice because an attempt died after its last checkpoint. */
+  framesReprocessed: number;
+}
+
+export const initialProgress = (): JobProgress => ({
+  stage: 'queued',
+  done: 0,
+  total: 0,
+  unit: 'frames',
+  rate: 0,
+  etaSeconds: null,
+  chunksDone: 0,
+  chunksTotal: 0,
+  retries: 0,
+  framesReprocessed: 0,
+});

@@ -1,0 +1,104 @@
+import type { MediaInfo } from './media';
+import type { JobProgress } from './progress';
+
+export const VIDEO_DETECT = 'video-detect';
+
+/** Parameters of a `video-detect` job. Every field has a default (see `VIDEO_DETECT_DEFAULTS`). */
+export interface VideoDetectParams {
+  /** Model name from the worker's registry. */
+  model: string;
+  /** Process every Nth frame (1 = every frame). Applied by ffmpeg, not by decoding and discarding. */
+  sampleInterval: number;
+  /** Minimum score of a kept detection, 0..1. Default: the model's own threshold. */
+  confidence?: number;
+  /** IoU above which NMS drops the weaker box, 0..1. Default: the model's own. */
+  iou?: number;
+  /** Frames of the source video per chunk (one GPU activity each). */
+  chunkFrames: number;
+  /** Processed frames per checkpoint: the most a pod loss can cost. */
+  checkpointFrames: number;
+}
+
+export const VIDEO_DETECT_DEFAULTS: VideoDetectParams = {
+  model: 'pp-ocr-det',
+  sampleInterval: 1,
+  chunkFrames: 900,
+  checkpointFrames: 64,
+};
+
+export const VIDEO_DETECT_LIMITS = {
+  sampleInterval: { min: 1, max: 10_000 },
+  chunkFrames: { min: 8, max: 1_000_000 },
+  checkpointFrames: { min: 1, max: 10_000 },
+} as const;
+
+/** Input of `videoDetectionWorkflow`. */
+export interface VideoDetectionInput {
+  jobId: string;
+  /** S3 key of the input video in the Anvil bucket. */
+  inputKey: string;
+  params: VideoDetectParams;
+  /** Chunk activities in flight at once; defaults to 4. */
+  maxParallelChunks?: number;
+  /** Carried across continue-as-new; callers leave it out. */
+  resume?: { media: MediaInfo; completed: ChunkResult[]; progress: JobProgress };
+}
+
+/** A frame range [startFrame, endFrame) of the source video, processed by one GPU activity. */
+export interface Chunk {
+  index: number;
+  startFrame: number;
+  endFrame: number;
+}
+
+/** Input of the `detectChunk` GPU activity. */
+export interface DetectChunkInput {
+  jobId: string;
+  inputKey: string;
+  media: MediaInfo;
+  chunk: Chunk;
+  params: VideoDetectParams;
+}
+
+/** Heartbeat details of `detectChunk`: the resume point and what the attempt has done. */
+export interface ChunkHeartbeat {
+  /** First frame not yet in a stored checkpoint part: where a retry resumes. */
+  checkpointFrame: number;
+  /** First frame not yet inferred (>= checkpointFrame). */
+  nextFrame: number;
+  /** Processed (sampled) frames of this chunk done, this and earlier attempts. */
+  framesDone: number;
+  /** Processed frames in the chunk. */
+  framesTotal: number;
+}
+
+export interface ChunkResult {
+  index: number;
+  /** Keys of the chunk's checkpoint parts in frame order. */
+  partKeys: string[];
+  /** Processed (sampled) frames. */
+  frames: number;
+  /** Frames this chunk computed more than once (work lost to a dead attempt). */
+  framesReprocessed: number;
+  /** Attempt that finished the chunk (1 = first). */
+  attempt: number;
+}
+
+export interface MergeInput {
+  jobId: string;
+  inputKey: string;
+  media: MediaInfo;
+  params: VideoDetectParams;
+  chunks: Chunk[];
+  results: ChunkResult[];
+}
+
+export interface VideoDetectionResult {
+  jobId: string;
+  frames: number;
+  detections: number;
+  /** Detections per label. */
+  labels: Record<string, number>;
+  keys: { detections: string; summary: string; manifest: string };
+  media: MediaInfo;
+}

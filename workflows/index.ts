@@ -1,0 +1,2 @@
+// Workflow bundle entry: every workflow the `pipeline` worker runs.
+export { videoDetectionWorkflow, progressQuery } from './video-detect.workflow';
