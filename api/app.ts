@@ -1,4 +1,4 @@
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
@@ -11,7 +11,6 @@ export async function createApp(env: ApiEnv, opts: { logger?: false } = {}): Pro
   const app = await NestFactory.create(AppModule.with(env), { ...(opts.logger === false ? { logger: false } : {}), bodyParser: false });
   // Job requests are small: refuse large bodies before parsing them.
   app.use(json({ limit: '64kb' }));
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
   const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Anvil').setDescription('Durable GPU pipelines on Temporal').setVersion('1').build());

@@ -8,6 +8,8 @@ export const ApiEnvSchema = TemporalEnvSchema.merge(S3EnvSchema).extend({
   API_HOST: z.string().default('127.0.0.1'),
   /** Task queue that runs workflows. */
   PIPELINE_TASK_QUEUE: z.string().default('pipeline'),
+  /** GPU task queue that chunk activities go to. */
+  GPU_TASK_QUEUE: z.string().regex(/^gpu/, 'GPU task queues start with "gpu"').default('gpu'),
   MODEL_DIR: z.string().optional(),
   /** Chunk activities in flight per job. */
   JOB_MAX_PARALLEL_CHUNKS: z.coerce.number().int().min(1).max(512).default(4),

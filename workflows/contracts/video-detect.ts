@@ -38,6 +38,8 @@ export interface VideoDetectionInput {
   /** S3 key of the input video in the Anvil bucket. */
   inputKey: string;
   params: VideoDetectParams;
+  /** GPU task queue (a `gpu*` class); defaults to `gpu`. */
+  gpuTaskQueue?: string;
   /** Chunk activities in flight at once; defaults to 4. */
   maxParallelChunks?: number;
   /** Carried across continue-as-new; callers leave it out. */

@@ -1,0 +1,145 @@
+/**
+ * The local stack in one terminal: Temporal dev server (SQLite, UI), MinIO, and with `all` the API,
+ * the pipeline worker and a GPU worker, each with prefixed logs. Ctrl-C stops everything, workers first.
+ *   tsx docker/local/stack.ts all | infra
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { startMinio, startTemporal, stopProcess } from './services';
+
+const ROOT = join(__dirname, '../..');
+
+/** Local stack settings; every port configurable. The S3 keys are for the loopback MinIO only. */
+const StackEnvSchema = z.object({
+  ANVIL_DATA_DIR: z.string().default(join(ROOT, '.anvil/data')),
+  API_PORT: z.coerce.number().int().default(3000),
+  TEMPORAL_PORT: z.coerce.number().int().default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_RETENTION: z.string().default('720h'),
+  S3_PORT: z.coerce.number().int().default(9000),
+  S3_CONSOLE_PORT: z.coerce.number().int().default(9001),
+  S3_BUCKET: z.string().default('anvil'),
+  S3_ACCESS_KEY_ID: z.string().default('anvil-local'),
+  S3_SECRET_ACCESS_KEY: z.string().default('anvil-local-secret'),
+});
+export type StackEnv = z.infer<typeof StackEnvSchema>;
+
+export interface Stack {
+  env: StackEnv;
+  /** Environment for Anvil processes pointed at this stack. */
+  processEnv: NodeJS.ProcessEnv;
+  urls: { api: string; docs: string; temporalUi: string; s3: string };
+  stop(): Promise<void>;
+}
+
+const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
+
+function prefixed(name: string, child: ChildProcess, color: string): ChildProcess {
+  const tag = `${color}${name.padEnd(9)}\x1b[0m| `;
+  for (const stream of [child.stdout, child.stderr]) {
+    let rest = '';
+    stream?.on('data', (d: Buffer) => {
+      const lines = (rest + d.toString()).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) process.stdout.write(tag + line + '\n');
+    });
+  }
+  return child;
+}
+
+export async function startStack(mode: 'all' | 'infra', source: NodeJS.ProcessEnv = process.env): Promise<Stack> {
+  const env = StackEnvSchema.parse(source);
+  const log = (m: string): void => void process.stdout.write(`\x1b[1manvil\x1b[0m    | ${m}\n`);
+  log(`data in ${env.ANVIL_DATA_DIR}`);
+  const children: { name: string; child: ChildProcess }[] = [];
+  const temporal = prefixed(
+    'temporal',
+    await startTemporal({
+      port: env.TEMPORAL_PORT,
+      uiPort: env.TEMPORAL_UI_PORT,
+      dbFile: join(env.ANVIL_DATA_DIR, 'temporal.sqlite'),
+      namespace: env.TEMPORAL_NAMESPACE,
+      retention: env.TEMPORAL_RETENTION,
+      stdio: 'pipe',
+    }),
+    COLORS[0]!,
+  );
+  children.push({ name: 'temporal', child: temporal });
+  const minio = prefixed(
+    's3',
+    await startMinio({
+      port: env.S3_PORT,
+      consolePort: env.S3_CONSOLE_PORT,
+      dataDir: join(env.ANVIL_DATA_DIR, 's3'),
+      accessKey: env.S3_ACCESS_KEY_ID,
+      secretKey: env.S3_SECRET_ACCESS_KEY,
+      bucket: env.S3_BUCKET,
+      stdio: 'pipe',
+    }),
+    COLORS[1]!,
+  );
+  children.push({ name: 's3', child: minio });
+  const urls = {
+    api: `http://127.0.0.1:${env.API_PORT}`,
+    docs: `http://127.0.0.1:${env.API_PORT}/docs`,
+    temporalUi: `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`,
+    s3: `http://127.0.0.1:${env.S3_PORT}`,
+  };
+  const processEnv: NodeJS.ProcessEnv = {
+    ...source,
+    TEMPORAL_ADDRESS: `127.0.0.1:${env.TEMPORAL_PORT}`,
+    TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
+    TEMPORAL_UI_URL: urls.temporalUi,
+    S3_ENDPOINT: urls.s3,
+    S3_BUCKET: env.S3_BUCKET,
+    S3_ACCESS_KEY_ID: env.S3_ACCESS_KEY_ID,
+    S3_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY,
+    API_PORT: String(env.API_PORT),
+  };
+  if (mode === 'all') {
+    const tsx = join(ROOT, 'node_modules/.bin/tsx');
+    const procs: [string, string][] = [
+      ['api', 'api/main.ts'],
+      ['pipeline', 'gpu-workers/pipeline.main.ts'],
+      ['gpu', 'gpu-workers/gpu.main.ts'],
+    ];
+    for (const [i, [name, file]] of procs.entries()) {
+      const child = prefixed(name, spawn(tsx, [join(ROOT, file)], { env: processEnv, stdio: ['ignore', 'pipe', 'pipe'] }), COLORS[(i + 2) % COLORS.length]!);
+      children.push({ name, child });
+    }
+  }
+  log(`Temporal ${processEnv['TEMPORAL_ADDRESS']}  UI ${urls.temporalUi}  S3 ${urls.s3} (bucket ${env.S3_BUCKET})`);
+  if (mode === 'all') log(`API ${urls.api}  docs ${urls.docs}`);
+  return {
+    env,
+    processEnv,
+    urls,
+    async stop() {
+      // Workers and API first (they drain), then the servers they talk to.
+      for (const { child } of [...children].reverse()) await stopProcess(child, 15_000);
+    },
+  };
+}
+
+if (require.main === module) {
+  const mode = process.argv[2] === 'infra' ? 'infra' : 'all';
+  startStack(mode).then(
+    (stack) => {
+      let stopping = false;
+      const stop = (): void => {
+        if (stopping) return;
+        stopping = true;
+        process.stdout.write('\nstopping the local stack...\n');
+        stack.stop().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}

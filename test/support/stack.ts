@@ -1,0 +1,82 @@
+/**
+ * Real workers and the real API for integration tests, against the servers from global-setup.ts:
+ * a pipeline worker (workflows + CPU activities) and a GPU worker (real ffmpeg + onnxruntime) in this
+ * process, on task queues unique to the test file.
+ */
+import type { INestApplication } from '@nestjs/common';
+import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { InferencePool } from '../../activities/inference/inference-pool';
+import { ModelRegistry } from '../../activities/inference/models/registry';
+import { detectHardware } from '../../activities/media/hardware';
+import { S3Storage } from '../../activities/storage/s3-storage';
+import { createGpuActivities } from '../../activities/video-detect/gpu.activities';
+import { createPipelineActivities } from '../../activities/video-detect/pipeline.activities';
+import { createApp } from '../../api/app';
+import { loadApiEnv } from '../../api/env';
+import { loadWorkerEnv } from '../../gpu-workers/env';
+
+export interface TestStack {
+  app: INestApplication;
+  storage: S3Storage;
+  pipelineQueue: string;
+  gpuQueue: string;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function startTestStack(): Promise<TestStack> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const suffix = randomUUID().slice(0, 8);
+  const pipelineQueue = `pipeline-${suffix}`;
+  const gpuQueue = `gpu-${suffix}`;
+  const env = loadWorkerEnv({ ...process.env, PIPELINE_TASK_QUEUE: pipelineQueue, GPU_TASK_QUEUE: gpuQueue });
+  const storage = S3Storage.fromEnv(env);
+  const models = new ModelRegistry(env.MODEL_DIR);
+  const hardware = detectHardware(env.GPU_MODE, env.GPU_DEVICE_ID);
+  const pool = new InferencePool({ provider: hardware.provider, deviceId: 0, intraOpThreads: 2 });
+  for (const m of models.list()) await pool.load(m);
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const workers = await Promise.all([
+    Worker.create({ connection, taskQueue: pipelineQueue, workflowsPath: require.resolve('../../workflows'), activities: createPipelineActivities({ storage, models }) }),
+    Worker.create({
+      connection,
+      taskQueue: gpuQueue,
+      activities: createGpuActivities({ storage, models, pool, hardware }),
+      maxConcurrentActivityTaskExecutions: 1,
+      maxHeartbeatThrottleInterval: '2s',
+    }),
+  ]);
+  const running = Promise.all(workers.map((w) => w.run()));
+  const app = await createApp(loadApiEnv({ ...process.env, PIPELINE_TASK_QUEUE: pipelineQueue, GPU_TASK_QUEUE: gpuQueue }), { logger: false });
+  await app.init();
+  return {
+    app,
+    storage,
+    pipelineQueue,
+    gpuQueue,
+    async stop() {
+      await app.close();
+      workers.forEach((w) => w.shutdown());
+      await running;
+      await connection.close();
+      await pool.close();
+      storage.destroy();
+    },
+  };
+}
+
+/** Polls GET /v1/jobs/:id until the job leaves `running`. */
+export async function waitForJob(get: () => Promise<{ status: string }>, timeoutMs = 180_000): Promise<{ status: string } & Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await get();
+    if (job.status !== 'running') return job as { status: string } & Record<string, unknown>;
+    if (Date.now() > deadline) throw new Error(`job still running after ${timeoutMs / 1000} s: ${JSON.stringify(job)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

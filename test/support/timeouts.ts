@@ -1,0 +1,2 @@
+// Integration tests drive real servers, ffmpeg and onnxruntime on 2 CPU cores.
+jest.setTimeout(240_000);

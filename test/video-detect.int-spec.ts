@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import type { FrameDetections } from '../workflows/contracts';
+import { parseJsonl } from '../activities/video-detect/frame-lines';
+import { iou } from '../activities/inference/postprocess/nms';
+import { darkPixelBoxes, makeMovingTextVideo, movingText, writeFile } from './support/media';
+import { startTestStack, waitForJob, type TestStack } from './support/stack';
+
+let stack: TestStack;
+const dir = (): string => process.env['ANVIL_TEST_DIR']!;
+const api = () => request(stack.app.getHttpServer());
+const getJob = async (id: string) => (await api().get(`/v1/jobs/${id}`).expect(200)).body as { status: string };
+
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('video-detect end to end (REST -> Temporal -> ffmpeg + onnxruntime -> S3)', () => {
+  const video = movingText();
+  const path = (): string => join(dir(), 'moving-text.mp4');
+
+  beforeAll(async () => {
+    await makeMovingTextVideo(path(), video);
+    await stack.storage.put('inputs/moving-text.mp4', readFileSync(path()), 'video/mp4');
+  });
+
+  it('finds the drawn text where it is, frame by frame, across chunks and checkpoints', async () => {
+    const res = await api()
+      .post('/v1/jobs')
+      .send({ pipeline: 'video-detect', input: { key: 'inputs/moving-text.mp4' }, params: { chunkFrames: 16, checkpointFrames: 4 } })
+      .expect(201);
+    const id = res.body.id as string;
+    expect(res.body.links.temporalUi).toContain(`/workflows/${id}`);
+
+    const job = (await waitForJob(() => getJob(id))) as { status: string; result: { frames: number; keys: { detections: string }; labels: Record<string, number>; media: { width: number } } };
+    expect(job.status).toBe('completed');
+    expect(job.result.frames).toBe(video.frames);
+    expect(job.result.media.width).toBe(video.width);
+
+    const frames: FrameDetections[] = parseJsonl(await stack.storage.getText(job.result.keys.detections));
+    expect(frames.map((f) => f.frame)).toEqual([...Array(video.frames).keys()]);
+
+    // Ground truth from the pixels themselves: where the dark text is in each decoded frame.
+    const truth = await darkPixelBoxes(path(), video.width, video.height);
+    expect(truth).toHaveLength(video.frames);
+    for (const f of frames) {
+      const expected = truth[f.frame]!;
+      // The text really moves: the truth box follows the drawn x position.
+      expect(Math.abs(expected[0] - video.x(f.frame))).toBeLessThanOrEqual(8);
+      const best = Math.max(0, ...f.detections.map((d) => iou(d.box, expected)));
+      expect({ frame: f.frame, best: best > 0.5 }).toEqual({ frame: f.frame, best: true });
+      expect(f.detections.every((d) => d.label === 'text')).toBe(true);
+      expect(f.t).toBeCloseTo(f.frame / video.fps, 5);
+    }
+  });
+
+  it('processes every Nth frame when asked, and a repeated submit with the same Idempotency-Key is the same job', async () => {
+    const body = { pipeline: 'video-detect', input: { key: 'inputs/moving-text.mp4' }, params: { sampleInterval: 5, chunkFrames: 10 } };
+    const first = await api().post('/v1/jobs').set('Idempotency-Key', 'sampled-1').send(body).expect(201);
+    const second = await api().post('/v1/jobs').set('Idempotency-Key', 'sampled-1').send(body).expect(201);
+    expect(second.body.id).toBe(first.body.id);
+    const job = (await waitForJob(() => getJob(first.body.id))) as { status: string; result: { keys: { detections: string } } };
+    expect(job.status).toBe('completed');
+    const frames = parseJsonl(await stack.storage.getText(job.result.keys.detections));
+    expect(frames.map((f) => f.frame)).toEqual([0, 5, 10, 15, 20, 25, 30, 35]);
+  });
+});
+
+describe('bad input fails fast, without retries, naming the cause', () => {
+  beforeAll(async () => {
+    const png = join(dir(), 'image.png');
+    await writeFile(png, ['-f', 'lavfi', '-i', 'color=c=red:s=64x64', '-frames:v', '1']);
+    await stack.storage.put('inputs/image-named.mp4', readFileSync(png));
+    await stack.storage.put('inputs/empty.mp4', new Uint8Array(0));
+    const audio = join(dir(), 'audio.m4a');
+    await writeFile(audio, ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac']);
+    await stack.storage.put('inputs/audio-only.mp4', readFileSync(audio));
+  });
+
+  it.each([
+    ['inputs/image-named.mp4', 'InvalidMedia', /image-named\.mp4.*not a readable video/],
+    ['inputs/empty.mp4', 'InvalidMedia', /empty \(0 bytes\)/],
+    ['inputs/audio-only.mp4', 'InvalidMedia', /no video stream/],
+    ['inputs/missing.mp4', 'InputNotFound', /missing\.mp4' does not exist/],
+  ])('%s -> %s', async (key, type, message) => {
+    const res = await api().post('/v1/jobs').send({ pipeline: 'video-detect', input: { key } }).expect(201);
+    const started = Date.now();
+    const job = (await waitForJob(() => getJob(res.body.id), 60_000)) as { status: string; failure: { type: string; message: string } };
+    expect(job.status).toBe('failed');
+    expect(job.failure.type).toBe(type);
+    expect(job.failure.message).toMatch(message);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});
+
+describe('the API refuses malformed requests with a 400 that says what is wrong', () => {
+  it.each([
+    [{ input: { key: 'a.mp4' } }, /pipeline must be one of: video-detect/],
+    [{ pipeline: 'video-detect' }, /input/],
+    [{ pipeline: 'video-detect', input: { key: '../etc/passwd' } }, /relative object key/],
+    [{ pipeline: 'video-detect', input: { key: 'a.mp4' }, params: { sampleInterval: 0 } }, /sampleInterval must not be less than 1/],
+    [{ pipeline: 'video-detect', input: { key: 'a.mp4' }, params: { model: 'nope' } }, /unknown model 'nope'/],
+    [{ pipeline: 'video-detect', input: { key: 'a.mp4' }, extra: 1 }, /property extra should not exist/],
+  ])('%j', async (body, message) => {
+    const res = await api().post('/v1/jobs').send(body).expect(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body.detail).toMatch(message);
+  });
+
+  it('answers 404 for an unknown job', async () => {
+    const res = await api().get('/v1/jobs/video-detect-nope').expect(404);
+    expect(res.body.detail).toMatch(/does not exist/);
+  });
+});
