@@ -16,6 +16,6 @@ main(async () => {
       ...(env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('../workflows') }),
       activities: createPipelineActivities({ storage, models }),
     },
-    async () => storage.destroy(),
+    () => Promise.resolve(storage.destroy()),
   );
 });

@@ -100,7 +100,7 @@ export async function videoDetectionWorkflow(
     const result = await gpu.detectChunk({
       jobId: input.jobId,
       inputKey: input.inputKey,
-      media: media!,
+      media,
       chunk,
       params: input.params,
     });
@@ -120,7 +120,7 @@ export async function videoDetectionWorkflow(
   // Sliding window: at most `window` chunks in flight. A chunk that fails for good (after its retries)
   // cancels the others, so a bad job frees its GPUs at once.
   const chunkScope = new CancellationScope();
-  let failure: unknown;
+  let failure: Error | undefined;
   for (const chunk of pending) {
     if (scheduled >= CHUNKS_PER_RUN || workflowInfo().continueAsNewSuggested)
       break;
@@ -132,7 +132,7 @@ export async function videoDetectionWorkflow(
       .run(() => runChunk(chunk.index))
       .then(
         () => void inFlight--,
-        (err: unknown) => {
+        (err: Error) => {
           inFlight--;
           if (failure === undefined) {
             failure = err;

@@ -8,10 +8,10 @@ export type ProbeVerdict = { ok: true; media: MediaInfo } | { ok: false; reason:
 export function parseProbe(raw: RawProbe, sizeBytes: number): ProbeVerdict {
   const video = raw.streams.find((s) => s['codec_type'] === 'video');
   if (!video) return { ok: false, reason: 'no-video', message: 'the input has no video stream (audio only, or not a video container)' };
-  const codec = String(video['codec_name'] ?? 'unknown');
+  const codec = str(video['codec_name']) || 'unknown';
   const width = Number(video['width']);
   const height = Number(video['height']);
-  const fps = parseRate(String(video['avg_frame_rate'] ?? '')) || parseRate(String(video['r_frame_rate'] ?? ''));
+  const fps = parseRate(str(video['avg_frame_rate'])) || parseRate(str(video['r_frame_rate']));
   const duration = num(video['duration']) || num(raw.format['duration']);
   const frameCount = Math.trunc(num(video['nb_read_packets']) || num(video['nb_frames']) || Math.round(duration * fps));
   if (!(width > 0 && height > 0)) return { ok: false, reason: 'bad-stream', message: `the ${codec} video stream has no frame size` };
@@ -24,6 +24,10 @@ function parseRate(rate: string): number {
   const [n, d] = rate.split('/').map(Number);
   if (n === undefined || !Number.isFinite(n)) return 0;
   return d === undefined ? n : d > 0 ? n / d : 0;
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
 }
 
 function num(v: unknown): number {

@@ -125,7 +125,8 @@ async function detectChunk({ storage, models, pool, hardware, maxBatchesInFlight
     } finally {
       ctx.cancellationSignal.removeEventListener('abort', onCancel);
       decode.kill();
-      inFlight.forEach((p) => p.catch(() => undefined));
+      // Batches still in the thread after a cancel or failure: their results are not wanted.
+      for (const p of inFlight) p.catch(() => undefined);
     }
     if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
     // The decoder ended: what is left is the last, possibly short, part.

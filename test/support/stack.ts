@@ -71,11 +71,11 @@ export async function startTestStack(): Promise<TestStack> {
 }
 
 /** Polls GET /v1/jobs/:id until the job leaves `running`. */
-export async function waitForJob(get: () => Promise<{ status: string }>, timeoutMs = 180_000): Promise<{ status: string } & Record<string, unknown>> {
+export async function waitForJob<T extends { status: string }>(get: () => Promise<T>, timeoutMs = 180_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await get();
-    if (job.status !== 'running') return job as { status: string } & Record<string, unknown>;
+    if (job.status !== 'running') return job;
     if (Date.now() > deadline) throw new Error(`job still running after ${timeoutMs / 1000} s: ${JSON.stringify(job)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
