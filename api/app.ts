@@ -13,7 +13,10 @@ export async function createApp(env: ApiEnv, opts: { logger?: false } = {}): Pro
   app.use(json({ limit: '64kb' }));
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
-  const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Anvil').setDescription('Durable GPU pipelines on Temporal').setVersion('1').build());
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('Anvil').setDescription('Durable GPU pipelines on Temporal').setVersion('1').build(),
+  );
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'openapi.json' });
   return app;
 }

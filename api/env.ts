@@ -14,7 +14,11 @@ export const ApiEnvSchema = TemporalEnvSchema.merge(S3EnvSchema).extend({
   /** Chunk activities in flight per job. */
   JOB_MAX_PARALLEL_CHUNKS: z.coerce.number().int().min(1).max(512).default(4),
   /** A job's whole budget, queue waits and retries included. */
-  JOB_DEADLINE_HOURS: z.coerce.number().min(1).max(24 * 30).default(72),
+  JOB_DEADLINE_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
 });
 
 export type ApiEnv = z.infer<typeof ApiEnvSchema>;

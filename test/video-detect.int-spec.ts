@@ -37,7 +37,10 @@ describe('video-detect end to end (REST -> Temporal -> ffmpeg + onnxruntime -> S
     const id = res.body.id as string;
     expect(res.body.links.temporalUi).toContain(`/workflows/${id}`);
 
-    const job = (await waitForJob(() => getJob(id))) as { status: string; result: { frames: number; keys: { detections: string }; labels: Record<string, number>; media: { width: number } } };
+    const job = (await waitForJob(() => getJob(id))) as {
+      status: string;
+      result: { frames: number; keys: { detections: string }; labels: Record<string, number>; media: { width: number } };
+    };
     expect(job.status).toBe('completed');
     expect(job.result.frames).toBe(video.frames);
     expect(job.result.media.width).toBe(video.width);

@@ -4,11 +4,38 @@ describe('planChunks', () => {
   it.each([
     [0, 100, 1, []],
     [10, 100, 1, [[0, 10]]],
-    [250, 100, 1, [[0, 100], [100, 200], [200, 250]]],
+    [
+      250,
+      100,
+      1,
+      [
+        [0, 100],
+        [100, 200],
+        [200, 250],
+      ],
+    ],
     // chunk size rounded up to a multiple of the sample interval: 100 -> 102 with interval 3
-    [210, 100, 3, [[0, 102], [102, 204], [204, 210]]],
+    [
+      210,
+      100,
+      3,
+      [
+        [0, 102],
+        [102, 204],
+        [204, 210],
+      ],
+    ],
     // interval larger than the chunk size: one sampled frame per chunk
-    [25, 4, 10, [[0, 10], [10, 20], [20, 25]]],
+    [
+      25,
+      4,
+      10,
+      [
+        [0, 10],
+        [10, 20],
+        [20, 25],
+      ],
+    ],
   ])('frames=%i chunk=%i interval=%i', (frames, chunk, interval, expected) => {
     const chunks = planChunks(frames, chunk, interval);
     expect(chunks.map((c) => [c.startFrame, c.endFrame])).toEqual(expected);

@@ -9,7 +9,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
   type RetryPolicy,
-} from "@temporalio/workflow";
+} from '@temporalio/workflow';
 import {
   AnvilStage,
   initialProgress,
@@ -22,22 +22,22 @@ import {
   type PipelineActivities,
   type VideoDetectionInput,
   type VideoDetectionResult,
-} from "./contracts";
-import { planChunks, sampledFrames } from "./plan-chunks";
+} from './contracts';
+import { planChunks, sampledFrames } from './plan-chunks';
 
-export const progressQuery = defineQuery<JobProgress>("progress");
+export const progressQuery = defineQuery<JobProgress>('progress');
 
 const retry: RetryPolicy = {
-  initialInterval: "1s",
+  initialInterval: '1s',
   backoffCoefficient: 2,
-  maximumInterval: "30s",
+  maximumInterval: '30s',
   nonRetryableErrorTypes: NON_RETRYABLE_FAILURES,
 };
 
 // CPU activities run on the workflow's own task queue (`pipeline`, or a test's unique queue).
 const cpu = proxyActivities<PipelineActivities>({
   // Probe reads packet headers and merge streams JSONL between S3 objects: minutes even for hours of video.
-  startToCloseTimeout: "15 minutes",
+  startToCloseTimeout: '15 minutes',
   retry,
 });
 
@@ -45,9 +45,9 @@ const gpuActivities = (taskQueue: string): GpuActivities =>
   proxyActivities<GpuActivities>({
     taskQueue,
     // A dead pod is noticed after this long without a heartbeat; the chunk then resumes elsewhere.
-    heartbeatTimeout: "30 seconds",
+    heartbeatTimeout: '30 seconds',
     // A chunk that still heartbeats but never ends (a wedged decoder) is retried after this.
-    startToCloseTimeout: "2 hours",
+    startToCloseTimeout: '2 hours',
     // Cancel must stop ffmpeg and the inference loop before the job reports cancelled.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry,
@@ -60,9 +60,7 @@ const CHUNKS_PER_RUN = 300;
  * `video-detect`: probe -> plan frame-range chunks -> GPU chunk activities in a sliding window ->
  * merge. Survives worker and server restarts; a retried chunk resumes from its last checkpoint.
  */
-export async function videoDetectionWorkflow(
-  input: VideoDetectionInput,
-): Promise<VideoDetectionResult> {
+export async function videoDetectionWorkflow(input: VideoDetectionInput): Promise<VideoDetectionResult> {
   const gpu = gpuActivities(input.gpuTaskQueue ?? TaskQueue.gpu);
   const progress: JobProgress = input.resume?.progress ?? initialProgress();
   setHandler(progressQuery, () => progress);
@@ -73,7 +71,7 @@ export async function videoDetectionWorkflow(
 
   let media = input.resume?.media;
   if (!media) {
-    setStage("probing");
+    setStage('probing');
     media = await cpu.probeMedia({
       inputKey: input.inputKey,
       params: input.params,
@@ -81,12 +79,10 @@ export async function videoDetectionWorkflow(
   }
   const { sampleInterval, chunkFrames } = input.params;
   const chunks = planChunks(media.frameCount, chunkFrames, sampleInterval);
-  const completed = new Map<number, ChunkResult>(
-    (input.resume?.completed ?? []).map((r) => [r.index, r]),
-  );
+  const completed = new Map<number, ChunkResult>((input.resume?.completed ?? []).map((r) => [r.index, r]));
   progress.total = sampledFrames(0, media.frameCount, sampleInterval);
   progress.chunksTotal = chunks.length;
-  if (progress.stage !== "processing") setStage("processing");
+  if (progress.stage !== 'processing') setStage('processing');
 
   const startedAt = Date.now();
   const doneAtStart = progress.done;
@@ -111,10 +107,7 @@ export async function videoDetectionWorkflow(
     progress.framesReprocessed += result.framesReprocessed;
     const seconds = (Date.now() - startedAt) / 1000;
     progress.rate = seconds > 0 ? (progress.done - doneAtStart) / seconds : 0;
-    progress.etaSeconds =
-      progress.rate > 0
-        ? (progress.total - progress.done) / progress.rate
-        : null;
+    progress.etaSeconds = progress.rate > 0 ? (progress.total - progress.done) / progress.rate : null;
   };
 
   // Sliding window: at most `window` chunks in flight. A chunk that fails for good (after its retries)
@@ -122,8 +115,7 @@ export async function videoDetectionWorkflow(
   const chunkScope = new CancellationScope();
   let failure: Error | undefined;
   for (const chunk of pending) {
-    if (scheduled >= CHUNKS_PER_RUN || workflowInfo().continueAsNewSuggested)
-      break;
+    if (scheduled >= CHUNKS_PER_RUN || workflowInfo().continueAsNewSuggested) break;
     await condition(() => inFlight < window || failure !== undefined);
     if (failure !== undefined) break;
     inFlight++;
@@ -151,7 +143,7 @@ export async function videoDetectionWorkflow(
     });
   }
 
-  setStage("merging");
+  setStage('merging');
   const results = [...completed.values()].sort((a, b) => a.index - b.index);
   const result = await cpu.mergeDetections({
     jobId: input.jobId,
@@ -161,7 +153,7 @@ export async function videoDetectionWorkflow(
     chunks,
     results,
   });
-  setStage("completed");
+  setStage('completed');
   progress.etaSeconds = 0;
   return result;
 }

@@ -6,8 +6,7 @@ import type { ResolvedModel } from './models/registry';
 import type { ExecutionProvider } from './session';
 
 export type ThreadRequest =
-  | { id: number; type: 'load'; model: ResolvedModel }
-  | { id: number; type: 'run'; model: string; frames: ArrayBuffer; count: number; options: DetectOptions };
+  { id: number; type: 'load'; model: ResolvedModel } | { id: number; type: 'run'; model: string; frames: ArrayBuffer; count: number; options: DetectOptions };
 
 export type ThreadReply =
   | { id: number; type: 'loaded'; provider: ExecutionProvider }

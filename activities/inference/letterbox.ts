@@ -34,10 +34,7 @@ export function letterbox(srcWidth: number, srcHeight: number, dstWidth: number,
 }
 
 /** Maps a box in model-input pixels back to source pixels, clipped to the frame. */
-export function unletterbox(
-  lb: Letterbox,
-  [x1, y1, x2, y2]: [number, number, number, number],
-): [number, number, number, number] {
+export function unletterbox(lb: Letterbox, [x1, y1, x2, y2]: [number, number, number, number]): [number, number, number, number] {
   const sx = lb.srcWidth / lb.scaledWidth;
   const sy = lb.srcHeight / lb.scaledHeight;
   const clip = (v: number, max: number): number => Math.round(Math.min(max, Math.max(0, v)) * 10) / 10;

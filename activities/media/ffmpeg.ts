@@ -72,7 +72,11 @@ export function startDecode(url: string, args: { inputOptions: string[]; outputO
 /** Keeps presigned query strings (credentials) out of error messages. */
 function cleanMessage(message: string, url: string): string {
   const bare = url.split('?')[0] ?? '';
-  return message.split(url).join(bare).replace(/X-Amz-[A-Za-z-]+=[^&\s]+/g, 'X-Amz-…').trim();
+  return message
+    .split(url)
+    .join(bare)
+    .replace(/X-Amz-[A-Za-z-]+=[^&\s]+/g, 'X-Amz-…')
+    .trim();
 }
 
 function lastLines(stderr: string): string {

@@ -11,7 +11,17 @@ const collect = async (chunks: number[][], frameBytes: number, batch: number) =>
 
 describe('readFrameBatches', () => {
   it('reassembles frames split across reads into batches, with a last partial batch', async () => {
-    expect(await collect([[1, 2, 3], [4, 5], [6, 7, 8, 9, 10]], 2, 2)).toEqual([
+    expect(
+      await collect(
+        [
+          [1, 2, 3],
+          [4, 5],
+          [6, 7, 8, 9, 10],
+        ],
+        2,
+        2,
+      ),
+    ).toEqual([
       { count: 2, bytes: [1, 2, 3, 4] },
       { count: 2, bytes: [5, 6, 7, 8] },
       { count: 1, bytes: [9, 10] },

@@ -18,7 +18,10 @@ export function detectHardware(mode: 'auto' | 'cuda' | 'cpu', deviceId: number):
   if (mode === 'cpu') return { provider: 'cpu', hwaccel: 'none', summary: 'GPU_MODE=cpu: CPU execution provider, software decode' };
   const device = existsSync('/dev/nvidiactl') && existsSync(`/dev/nvidia${deviceId}`);
   const ortDir = dirname(require.resolve('onnxruntime-node/package.json'));
-  const cudaEp = [join(ortDir, 'bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so'), join(ortDir, 'bin/napi-v3/linux/x64/libonnxruntime_providers_cuda.so')].some((p) => existsSync(p));
+  const cudaEp = [
+    join(ortDir, 'bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so'),
+    join(ortDir, 'bin/napi-v3/linux/x64/libonnxruntime_providers_cuda.so'),
+  ].some((p) => existsSync(p));
   if (device && cudaEp) return { provider: 'cuda', hwaccel: 'cuda', summary: `GPU ${deviceId}: CUDA execution provider, NVDEC decode` };
   const why = !device ? `no NVIDIA device /dev/nvidia${deviceId}` : 'the CUDA execution provider is not installed in onnxruntime-node';
   if (mode === 'cuda') throw new Error(`GPU_MODE=cuda but ${why}`);

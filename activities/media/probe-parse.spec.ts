@@ -24,7 +24,10 @@ describe('parseProbe', () => {
   it('falls back to nb_frames, then duration x fps', () => {
     const a = parseProbe({ streams: [{ ...stream, nb_read_packets: 'N/A', nb_frames: '250' }], format: {} }, 1);
     expect(a.ok && a.media.frameCount).toBe(250);
-    const b = parseProbe({ streams: [{ ...stream, nb_read_packets: undefined, avg_frame_rate: '0/0', r_frame_rate: '25/1', duration: 'N/A' }], format: { duration: '4' } }, 1);
+    const b = parseProbe(
+      { streams: [{ ...stream, nb_read_packets: undefined, avg_frame_rate: '0/0', r_frame_rate: '25/1', duration: 'N/A' }], format: { duration: '4' } },
+      1,
+    );
     expect(b.ok && b.media.frameCount).toBe(100);
   });
 

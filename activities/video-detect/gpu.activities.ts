@@ -43,7 +43,8 @@ async function detectChunk({ storage, models, pool, hardware, maxBatchesInFlight
   const ctx = Context.current();
   const { chunk, media, params } = input;
   const model = models.get(params.model);
-  if (!model) throw ApplicationFailure.nonRetryable(`unknown model '${params.model}' on this worker (available: ${models.names().join(', ')})`, FailureType.UnknownModel);
+  if (!model)
+    throw ApplicationFailure.nonRetryable(`unknown model '${params.model}' on this worker (available: ${models.names().join(', ')})`, FailureType.UnknownModel);
 
   const span = partSpan(params.checkpointFrames, params.sampleInterval);
   const stored = (await storage.list(chunkPartsPrefix(input.jobId, chunk.index))).map(parsePartStart).filter((s): s is number => s !== undefined);

@@ -65,7 +65,11 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
       await storage.put(keys.summary, JSON.stringify({ ...result, model: input.params.model, params: input.params }, null, 2), 'application/json');
       await storage.put(
         keys.manifest,
-        JSON.stringify({ jobId: input.jobId, pipeline: 'video-detect', inputKey: input.inputKey, params: input.params, completedAt: new Date().toISOString(), keys }, null, 2),
+        JSON.stringify(
+          { jobId: input.jobId, pipeline: 'video-detect', inputKey: input.inputKey, params: input.params, completedAt: new Date().toISOString(), keys },
+          null,
+          2,
+        ),
         'application/json',
       );
       return result;
@@ -77,7 +81,8 @@ async function headInput(storage: S3Storage, key: string): Promise<{ size: numbe
   try {
     return await storage.head(key);
   } catch (err) {
-    if (err instanceof ObjectNotFoundError) throw ApplicationFailure.nonRetryable(`input '${key}' does not exist in bucket '${storage.bucket}'`, FailureType.InputNotFound);
+    if (err instanceof ObjectNotFoundError)
+      throw ApplicationFailure.nonRetryable(`input '${key}' does not exist in bucket '${storage.bucket}'`, FailureType.InputNotFound);
     throw err;
   }
 }

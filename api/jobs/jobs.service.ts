@@ -1,5 +1,5 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { defaultPayloadConverter, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { checkParams } from '../../activities/video-detect/params';
 import type { ModelRegistry } from '../../activities/inference/models/registry';
@@ -11,6 +11,7 @@ import {
   isValidIdempotencyKey,
   VIDEO_DETECT,
   VIDEO_DETECT_DEFAULTS,
+  type ChunkHeartbeat,
   type JobProgress,
   type VideoDetectionResult,
   type VideoDetectParams,
@@ -20,6 +21,7 @@ import { API_ENV, type ApiEnv } from '../env';
 import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
 import type { CreateJobDto } from './dto/create-job.dto';
 import { toJobStatus, type JobView } from './job-view';
+import { withRunningChunks } from './live-progress';
 import { MODEL_REGISTRY, STORAGE } from './tokens';
 
 @Injectable()
@@ -77,7 +79,11 @@ export class JobsService {
       links: { self: `/v1/jobs/${encodeURIComponent(id)}`, temporalUi: temporalUiLink(this.env, id) },
     };
     if (status === 'running') {
-      view.progress = await withTimeout(handle.query<JobProgress>('progress' satisfies (typeof progressQuery)['name']), 3000).catch(() => null);
+      const progress = await withTimeout(handle.query<JobProgress>('progress' satisfies (typeof progressQuery)['name']), 3000).catch(() => null);
+      const heartbeats = (description.raw.pendingActivities ?? []).map((a) =>
+        a.heartbeatDetails?.payloads?.[0] ? defaultPayloadConverter.fromPayload<ChunkHeartbeat>(a.heartbeatDetails.payloads[0]) : undefined,
+      );
+      view.progress = progress && withRunningChunks(progress, heartbeats);
       return view;
     }
     try {
@@ -86,7 +92,18 @@ export class JobsService {
         ...result,
         urls: { detections: await this.storage.presignGet(result.keys.detections, 3600), summary: await this.storage.presignGet(result.keys.summary, 3600) },
       };
-      view.progress = { stage: 'completed', done: result.frames, total: result.frames, unit: 'frames', rate: 0, etaSeconds: 0, chunksDone: 0, chunksTotal: 0, retries: 0, framesReprocessed: 0 };
+      view.progress = {
+        stage: 'completed',
+        done: result.frames,
+        total: result.frames,
+        unit: 'frames',
+        rate: 0,
+        etaSeconds: 0,
+        chunksDone: 0,
+        chunksTotal: 0,
+        retries: 0,
+        framesReprocessed: 0,
+      };
     } catch (err) {
       view.failure = describeFailure(err);
     }

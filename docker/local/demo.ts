@@ -15,7 +15,10 @@ const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
 async function waitForApi(url: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -24,7 +27,8 @@ async function waitForApi(url: string, timeoutMs = 120_000): Promise<void> {
 
 function makeSampleVideo(path: string): void {
   // 20 s of 1280x720 at 25 fps: two captions moving across a test pattern.
-  const text = (t: string, x: string, y: string): string => `drawtext=fontfile=${FONT}:text='${t}':fontsize=72:fontcolor=black:box=1:boxcolor=white@0.9:boxborderw=12:x=${x}:y=${y}`;
+  const text = (t: string, x: string, y: string): string =>
+    `drawtext=fontfile=${FONT}:text='${t}':fontsize=72:fontcolor=black:box=1:boxcolor=white@0.9:boxborderw=12:x=${x}:y=${y}`;
   execFileSync('ffmpeg', [
     '-y', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=25:d=20',
     '-vf', [text('ANVIL', '60+20*t', '120'), text('GPU JOBS', 'w-tw-60-25*t', 'h-220')].join(','),

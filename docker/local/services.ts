@@ -35,7 +35,9 @@ export async function startTemporal(o: TemporalOptions): Promise<ChildProcess> {
   await temporalCli(address, ['operator', 'namespace', 'update', '--namespace', o.namespace, '--retention', o.retention]);
   // --search-attribute only applies when the namespace is created: register them on an existing file too.
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) {
-    await temporalCli(address, ['operator', 'search-attribute', 'create', '--namespace', o.namespace, '--name', name, '--type', type, '--yes']).catch(() => undefined);
+    await temporalCli(address, ['operator', 'search-attribute', 'create', '--namespace', o.namespace, '--name', name, '--type', type, '--yes']).catch(
+      () => undefined,
+    );
   }
   return child;
 }

@@ -132,7 +132,10 @@ if (require.main === module) {
         if (stopping) return;
         stopping = true;
         process.stdout.write('\nstopping the local stack...\n');
-        stack.stop().then(() => process.exit(0), () => process.exit(1));
+        stack.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

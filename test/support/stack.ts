@@ -42,7 +42,12 @@ export async function startTestStack(): Promise<TestStack> {
   for (const m of models.list()) await pool.load(m);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const workers = await Promise.all([
-    Worker.create({ connection, taskQueue: pipelineQueue, workflowsPath: require.resolve('../../workflows'), activities: createPipelineActivities({ storage, models }) }),
+    Worker.create({
+      connection,
+      taskQueue: pipelineQueue,
+      workflowsPath: require.resolve('../../workflows'),
+      activities: createPipelineActivities({ storage, models }),
+    }),
     Worker.create({
       connection,
       taskQueue: gpuQueue,

@@ -9,8 +9,7 @@ export const jobPrefix = (jobId: string): string => `jobs/${jobId}`;
 export const chunkPartKey = (jobId: string, chunkIndex: number, startFrame: number): string =>
   `${jobPrefix(jobId)}/chunks/${pad(chunkIndex)}/part-${pad(startFrame, 9)}.jsonl`;
 
-export const chunkPartsPrefix = (jobId: string, chunkIndex: number): string =>
-  `${jobPrefix(jobId)}/chunks/${pad(chunkIndex)}/`;
+export const chunkPartsPrefix = (jobId: string, chunkIndex: number): string => `${jobPrefix(jobId)}/chunks/${pad(chunkIndex)}/`;
 
 export const resultKeys = (jobId: string): { detections: string; summary: string; manifest: string } => ({
   detections: `${jobPrefix(jobId)}/detections.jsonl`,

@@ -28,14 +28,14 @@ export class VideoDetectParamsDto {
   @Max(VIDEO_DETECT_LIMITS.sampleInterval.max)
   sampleInterval?: number;
 
-  @ApiPropertyOptional({ description: 'minimum detection score, 0..1 (default: the model\'s)' })
+  @ApiPropertyOptional({ description: "minimum detection score, 0..1 (default: the model's)" })
   @IsOptional()
   @IsNumber()
   @Min(0)
   @Max(1)
   confidence?: number;
 
-  @ApiPropertyOptional({ description: 'NMS IoU threshold, 0..1 (default: the model\'s)' })
+  @ApiPropertyOptional({ description: "NMS IoU threshold, 0..1 (default: the model's)" })
   @IsOptional()
   @IsNumber()
   @Min(0)
