@@ -5,7 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # The image build has network access: let onnxruntime-node fetch its CUDA execution provider here
 # (the .npmrc skip is for offline development machines).
-RUN npm ci --no-fund --no-audit && npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12
+RUN npm install --no-fund --no-audit && npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12
 COPY . .
 RUN npm run build && npm prune --omit=dev
 

@@ -28,8 +28,10 @@ fi
 
 # 2. npm dependencies (onnxruntime-node's CUDA download is skipped by .npmrc)
 if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-  step "installing npm dependencies (npm ci)"
-  (cd "$ROOT" && npm ci --no-fund --no-audit --loglevel=error)
+  step "installing npm dependencies"
+  # `npm install` rather than `npm ci`: the lock file holds only the platform packages the registry
+  # here serves (linux-x64), and npm ci refuses a lock without every optional platform binary.
+  (cd "$ROOT" && npm install --no-fund --no-audit --loglevel=error)
 fi
 
 # 3. Go tools, built from source with the Go module proxy
