@@ -13,6 +13,8 @@ export const ApiEnvSchema = TemporalEnvSchema.merge(S3EnvSchema).extend({
   MODEL_DIR: z.string().optional(),
   /** Chunk activities in flight per job. */
   JOB_MAX_PARALLEL_CHUNKS: z.coerce.number().int().min(1).max(512).default(4),
+  /** Seconds without a heartbeat before a GPU worker counts as lost and its chunk moves on. */
+  JOB_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   /** A job's whole budget, queue waits and retries included. */
   JOB_DEADLINE_HOURS: z.coerce
     .number()

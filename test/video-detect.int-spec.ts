@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { FrameDetections } from '../workflows/contracts';
+import { Client, Connection } from '@temporalio/client';
+import { VIDEO_DETECT_DEFAULTS, type FrameDetections } from '../workflows/contracts';
+import { videoDetectionWorkflow } from '../workflows/video-detect.workflow';
 import { parseJsonl } from '../activities/video-detect/frame-lines';
 import { iou } from '../activities/inference/postprocess/nms';
 import { darkPixelBoxes, makeMovingTextVideo, movingText, writeFile } from './support/media';
@@ -118,5 +120,27 @@ describe('the API refuses malformed requests with a 400 that says what is wrong'
   it('answers 404 for an unknown job', async () => {
     const res = await api().get('/v1/jobs/video-detect-nope').expect(404);
     expect(res.body.detail).toMatch(/does not exist/);
+  });
+});
+
+describe('long inputs stay within history limits', () => {
+  it('continues as new after chunksPerRun chunks and still merges every frame once', async () => {
+    const client = new Client({ connection: await Connection.connect({ address: process.env['TEMPORAL_ADDRESS']! }) });
+    try {
+      const jobId = `video-detect-can-${Date.now()}`;
+      const handle = await client.workflow.start(videoDetectionWorkflow, {
+        taskQueue: stack.pipelineQueue,
+        workflowId: jobId,
+        args: [{ jobId, inputKey: 'inputs/moving-text.mp4', params: { ...VIDEO_DETECT_DEFAULTS, chunkFrames: 8 }, gpuTaskQueue: stack.gpuQueue, chunksPerRun: 2 }],
+      });
+      const result = await handle.result();
+      expect(result.frames).toBe(40);
+      const runs: string[] = [];
+      for await (const w of client.workflow.list({ query: `WorkflowId = '${jobId}'` })) runs.push(w.status.name);
+      // 5 chunks, 2 per run: two runs continued as new, the third completed.
+      expect(runs.sort()).toEqual(['COMPLETED', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW']);
+    } finally {
+      await client.connection.close();
+    }
   });
 });

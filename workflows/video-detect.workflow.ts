@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   defineQuery,
+  isCancellation,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -15,10 +16,12 @@ import {
   initialProgress,
   NON_RETRYABLE_FAILURES,
   TaskQueue,
+  type Chunk,
   type ChunkResult,
   type GpuActivities,
   type JobProgress,
   type JobStage,
+  type MediaInfo,
   type PipelineActivities,
   type VideoDetectionInput,
   type VideoDetectionResult,
@@ -41,66 +44,90 @@ const cpu = proxyActivities<PipelineActivities>({
   retry,
 });
 
-const gpuActivities = (taskQueue: string): GpuActivities =>
-  proxyActivities<GpuActivities>({
-    taskQueue,
+/** The GPU activity of one chunk, with timeouts sized for pod loss and for the chunk's length. */
+function gpuActivity(input: VideoDetectionInput, chunk: Chunk): GpuActivities['detectChunk'] {
+  const frames = sampledFrames(chunk.startFrame, chunk.endFrame, input.params.sampleInterval);
+  return proxyActivities<GpuActivities>({
+    taskQueue: input.gpuTaskQueue ?? TaskQueue.gpu,
     // A dead pod is noticed after this long without a heartbeat; the chunk then resumes elsewhere.
-    heartbeatTimeout: '30 seconds',
-    // A chunk that still heartbeats but never ends (a wedged decoder) is retried after this.
-    startToCloseTimeout: '2 hours',
+    heartbeatTimeout: `${input.heartbeatTimeoutSeconds ?? 30} seconds`,
+    // A chunk that still heartbeats but never ends (a wedged decoder) is retried after this: 10 min
+    // plus 1 s per frame, far above the slowest CPU fallback (~0.1 s per frame here).
+    startToCloseTimeout: `${600 + frames} seconds`,
     // Cancel must stop ffmpeg and the inference loop before the job reports cancelled.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry,
-  });
-
-/** Chunks scheduled per run before continuing as new, so history stays far below its limits. */
-const CHUNKS_PER_RUN = 300;
+  }).detectChunk;
+}
 
 /**
  * `video-detect`: probe -> plan frame-range chunks -> GPU chunk activities in a sliding window ->
- * merge. Survives worker and server restarts; a retried chunk resumes from its last checkpoint.
+ * merge. Survives worker and server restarts; a retried chunk resumes from its last checkpoint; a
+ * cancelled job stops its GPU work and deletes its partial outputs.
  */
 export async function videoDetectionWorkflow(input: VideoDetectionInput): Promise<VideoDetectionResult> {
-  const gpu = gpuActivities(input.gpuTaskQueue ?? TaskQueue.gpu);
   const progress: JobProgress = input.resume?.progress ?? initialProgress();
   setHandler(progressQuery, () => progress);
   const setStage = (stage: JobStage): void => {
     progress.stage = stage;
     upsertSearchAttributes([{ key: AnvilStage, value: stage }]);
   };
+  try {
+    let media = input.resume?.media;
+    if (!media) {
+      setStage('probing');
+      media = await cpu.probeMedia({ inputKey: input.inputKey, params: input.params });
+    }
+    const chunks = planChunks(media.frameCount, input.params.chunkFrames, input.params.sampleInterval);
+    const completed = new Map<number, ChunkResult>((input.resume?.completed ?? []).map((r) => [r.index, r]));
+    progress.total = sampledFrames(0, media.frameCount, input.params.sampleInterval);
+    progress.chunksTotal = chunks.length;
+    if (progress.stage !== 'processing') setStage('processing');
 
-  let media = input.resume?.media;
-  if (!media) {
-    setStage('probing');
-    media = await cpu.probeMedia({
-      inputKey: input.inputKey,
-      params: input.params,
-    });
+    await runChunks(input, media, chunks, completed, progress);
+    if (completed.size < chunks.length) {
+      // History stays small: the next run carries only the chunk results.
+      return await continueAsNew<typeof videoDetectionWorkflow>({ ...input, resume: { media, completed: [...completed.values()], progress } });
+    }
+
+    setStage('merging');
+    const results = [...completed.values()].sort((a, b) => a.index - b.index);
+    const result = await cpu.mergeDetections({ jobId: input.jobId, inputKey: input.inputKey, media, params: input.params, chunks, results });
+    setStage('completed');
+    progress.etaSeconds = 0;
+    return result;
+  } catch (err) {
+    if (isCancellation(err)) {
+      // Cancelled: the GPU activities have stopped (WAIT_CANCELLATION_COMPLETED); drop their partial parts.
+      await CancellationScope.nonCancellable(() => cpu.deleteJobOutputs({ jobId: input.jobId }));
+    }
+    throw err;
   }
-  const { sampleInterval, chunkFrames } = input.params;
-  const chunks = planChunks(media.frameCount, chunkFrames, sampleInterval);
-  const completed = new Map<number, ChunkResult>((input.resume?.completed ?? []).map((r) => [r.index, r]));
-  progress.total = sampledFrames(0, media.frameCount, sampleInterval);
-  progress.chunksTotal = chunks.length;
-  if (progress.stage !== 'processing') setStage('processing');
+}
 
+/**
+ * Runs the chunks not yet completed, at most `maxParallelChunks` at once, until all are done or this
+ * run has scheduled `chunksPerRun`. A chunk that fails for good cancels the others, so a bad job
+ * frees its GPUs at once.
+ */
+async function runChunks(
+  input: VideoDetectionInput,
+  media: MediaInfo,
+  chunks: Chunk[],
+  completed: Map<number, ChunkResult>,
+  progress: JobProgress,
+): Promise<void> {
+  const window = Math.max(1, input.maxParallelChunks ?? 4);
+  const perRun = Math.max(1, input.chunksPerRun ?? 300);
   const startedAt = Date.now();
   const doneAtStart = progress.done;
-  const window = Math.max(1, input.maxParallelChunks ?? 4);
-  const pending = chunks.filter((c) => !completed.has(c.index));
+  const scope = new CancellationScope();
   let inFlight = 0;
   let scheduled = 0;
+  let failure: Error | undefined;
 
-  const runChunk = async (index: number): Promise<void> => {
-    const chunk = chunks[index]!;
-    const result = await gpu.detectChunk({
-      jobId: input.jobId,
-      inputKey: input.inputKey,
-      media,
-      chunk,
-      params: input.params,
-    });
-    completed.set(chunk.index, result);
+  const onResult = (result: ChunkResult): void => {
+    completed.set(result.index, result);
     progress.done += result.frames;
     progress.chunksDone = completed.size;
     progress.retries += result.attempt - 1;
@@ -110,50 +137,28 @@ export async function videoDetectionWorkflow(input: VideoDetectionInput): Promis
     progress.etaSeconds = progress.rate > 0 ? (progress.total - progress.done) / progress.rate : null;
   };
 
-  // Sliding window: at most `window` chunks in flight. A chunk that fails for good (after its retries)
-  // cancels the others, so a bad job frees its GPUs at once.
-  const chunkScope = new CancellationScope();
-  let failure: Error | undefined;
-  for (const chunk of pending) {
-    if (scheduled >= CHUNKS_PER_RUN || workflowInfo().continueAsNewSuggested) break;
-    await condition(() => inFlight < window || failure !== undefined);
-    if (failure !== undefined) break;
-    inFlight++;
-    scheduled++;
-    chunkScope
-      .run(() => runChunk(chunk.index))
-      .then(
-        () => void inFlight--,
-        (err: Error) => {
-          inFlight--;
+  try {
+    for (const chunk of chunks) {
+      if (completed.has(chunk.index)) continue;
+      if (scheduled >= perRun || workflowInfo().continueAsNewSuggested) break;
+      await condition(() => inFlight < window || failure !== undefined);
+      if (failure !== undefined) break;
+      inFlight++;
+      scheduled++;
+      const detectChunk = gpuActivity(input, chunk);
+      void scope
+        .run(() => detectChunk({ jobId: input.jobId, inputKey: input.inputKey, media, chunk, params: input.params }))
+        .then(onResult, (err: Error) => {
           if (failure === undefined) {
             failure = err;
-            chunkScope.cancel();
+            scope.cancel();
           }
-        },
-      );
+        })
+        .finally(() => inFlight--);
+    }
+  } finally {
+    // Also on cancel: return only once every GPU activity has stopped (and stopped writing parts).
+    await CancellationScope.nonCancellable(() => condition(() => inFlight === 0));
   }
-  await condition(() => inFlight === 0);
   if (failure !== undefined) throw failure;
-
-  if (completed.size < chunks.length) {
-    await continueAsNew<typeof videoDetectionWorkflow>({
-      ...input,
-      resume: { media, completed: [...completed.values()], progress },
-    });
-  }
-
-  setStage('merging');
-  const results = [...completed.values()].sort((a, b) => a.index - b.index);
-  const result = await cpu.mergeDetections({
-    jobId: input.jobId,
-    inputKey: input.inputKey,
-    media,
-    params: input.params,
-    chunks,
-    results,
-  });
-  setStage('completed');
-  progress.etaSeconds = 0;
-  return result;
 }

@@ -31,6 +31,11 @@ describe('parseProbe', () => {
     expect(b.ok && b.media.frameCount).toBe(100);
   });
 
+  it('rejects a truncated file whose header declares more frames than it holds', () => {
+    const v = parseProbe({ streams: [{ ...stream, nb_frames: '300', nb_read_packets: '120' }], format: {} }, 1);
+    expect(v).toMatchObject({ ok: false, message: expect.stringMatching(/truncated: its header declares 300 frames but only 120/) });
+  });
+
   it('rejects audio-only inputs and streams without size or frames', () => {
     expect(parseProbe({ streams: [{ codec_type: 'audio' }], format: {} }, 1)).toMatchObject({ ok: false, reason: 'no-video' });
     expect(parseProbe({ streams: [{ ...stream, width: 0 }], format: {} }, 1)).toMatchObject({ ok: false, reason: 'bad-stream' });

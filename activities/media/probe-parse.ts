@@ -13,7 +13,12 @@ export function parseProbe(raw: RawProbe, sizeBytes: number): ProbeVerdict {
   const height = Number(video['height']);
   const fps = parseRate(str(video['avg_frame_rate'])) || parseRate(str(video['r_frame_rate']));
   const duration = num(video['duration']) || num(raw.format['duration']);
-  const frameCount = Math.trunc(num(video['nb_read_packets']) || num(video['nb_frames']) || Math.round(duration * fps));
+  const packets = num(video['nb_read_packets']);
+  const declared = num(video['nb_frames']);
+  const frameCount = Math.trunc(packets || declared || Math.round(duration * fps));
+  if (packets > 0 && declared > 0 && packets < declared * 0.99) {
+    return { ok: false, reason: 'bad-stream', message: `the file is truncated: its header declares ${declared} frames but only ${packets} are present` };
+  }
   if (!(width > 0 && height > 0)) return { ok: false, reason: 'bad-stream', message: `the ${codec} video stream has no frame size` };
   if (!(fps > 0) || !(frameCount > 0)) return { ok: false, reason: 'bad-stream', message: `the ${codec} video stream has no frames or no frame rate` };
   const startTime = num(video['start_time']) || num(raw.format['start_time']);

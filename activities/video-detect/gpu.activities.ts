@@ -4,7 +4,7 @@ import {
   chunkPartKey,
   chunkPartsPrefix,
   FailureType,
-  parsePartStart,
+  parsePartKey,
   type ChunkHeartbeat,
   type ChunkResult,
   type DetectChunkInput,
@@ -14,13 +14,13 @@ import {
 import { sampledFrames } from '../../workflows/plan-chunks';
 import type { InferencePool } from '../inference/inference-pool';
 import { letterbox } from '../inference/letterbox';
-import type { ModelRegistry } from '../inference/models/registry';
+import type { ModelRegistry, ResolvedModel } from '../inference/models/registry';
 import { buildDecodeArgs } from '../media/ffmpeg-args';
 import { startDecode } from '../media/ffmpeg';
 import { readFrameBatches } from '../media/frame-batches';
 import type { Hardware } from '../media/hardware';
 import type { S3Storage } from '../storage/s3-storage';
-import { partSpan, partStarts, resumeFrame } from './chunk-checkpoints';
+import { partSpan, resumePlan, type StoredPart } from './chunk-checkpoints';
 import { toJsonl } from './frame-lines';
 
 export interface GpuDeps {
@@ -39,116 +39,150 @@ export function createGpuActivities(deps: GpuDeps): GpuActivities {
   };
 }
 
-async function detectChunk({ storage, models, pool, hardware, maxBatchesInFlight = 2 }: GpuDeps, input: DetectChunkInput): Promise<ChunkResult> {
+/**
+ * Decodes and runs the model over one chunk. Every `checkpointFrames` processed frames it stores a
+ * part at a key naming its frame range and heartbeats the resume point; a retry continues after the
+ * stored parts. Cancel kills ffmpeg and stops within one batch; a worker shutdown first stores the
+ * frames already done, so the next worker resumes exactly there.
+ */
+async function detectChunk(deps: GpuDeps, input: DetectChunkInput): Promise<ChunkResult> {
   const ctx = Context.current();
-  const { chunk, media, params } = input;
-  const model = models.get(params.model);
-  if (!model)
-    throw ApplicationFailure.nonRetryable(`unknown model '${params.model}' on this worker (available: ${models.names().join(', ')})`, FailureType.UnknownModel);
-
-  const span = partSpan(params.checkpointFrames, params.sampleInterval);
-  const stored = (await storage.list(chunkPartsPrefix(input.jobId, chunk.index))).map(parsePartStart).filter((s): s is number => s !== undefined);
-  const previous = ctx.info.heartbeatDetails as ChunkHeartbeat | undefined;
-  const start = resumeFrame(chunk, span, stored);
-  const framesTotal = sampledFrames(chunk.startFrame, chunk.endFrame, params.sampleInterval);
-  const framesReprocessed = previous ? sampledFrames(start, Math.max(start, previous.nextFrame), params.sampleInterval) : 0;
-  let framesDone = sampledFrames(chunk.startFrame, start, params.sampleInterval);
-  let checkpointFrame = start;
-  let nextFrame = start;
-  const beat = (): void => ctx.heartbeat({ checkpointFrame, nextFrame, framesDone, framesTotal } satisfies ChunkHeartbeat);
-  beat();
-  if (start > chunk.startFrame) ctx.log.info('resuming chunk from checkpoint', { chunk: chunk.index, frame: start, framesReprocessed });
-
-  let lastEnd = start;
-  if (start < chunk.endFrame) {
-    const lb = letterbox(media.width, media.height, model.input.width, model.input.height);
-    const options = { confidence: params.confidence ?? model.confidence, iou: params.iou ?? model.iou, letterbox: lb };
-    const url = await storage.presignGet(input.inputKey);
-    const decode = startDecode(
-      url,
-      buildDecodeArgs({
-        startTime: media.startTime,
-        fps: media.fps,
-        startFrame: start,
-        outputFrames: sampledFrames(start, chunk.endFrame, params.sampleInterval),
-        sampleInterval: params.sampleInterval,
-        letterbox: lb,
-        pad: model.input.pad,
-        hwaccel: hardware.hwaccel,
-      }),
+  const { storage } = deps;
+  const { chunk, params, jobId } = input;
+  const model = deps.models.get(params.model);
+  if (!model) {
+    throw ApplicationFailure.nonRetryable(
+      `unknown model '${params.model}' on this worker (available: ${deps.models.names().join(', ')})`,
+      FailureType.UnknownModel,
     );
-    const onCancel = (): void => decode.kill();
-    ctx.cancellationSignal.addEventListener('abort', onCancel);
-    const frameBytes = model.input.width * model.input.height * 3;
-    const pending: FrameDetections[] = [];
-    const inFlight: Promise<FrameDetections[]>[] = [];
-    const partEnd = (): number => Math.min(checkpointFrame + span, chunk.endFrame);
-    // Frames arrive in order and are multiples of sampleInterval, so a part is complete once a frame
-    // within one interval of its end has arrived.
-    const partComplete = (): boolean => (pending.at(-1)?.frame ?? -Infinity) >= partEnd() - params.sampleInterval;
-    const writePart = async (frames: FrameDetections[]): Promise<void> => {
-      await storage.put(chunkPartKey(input.jobId, chunk.index, checkpointFrame), toJsonl(frames), 'application/x-ndjson');
-      framesDone += frames.length;
-      checkpointFrame = Math.min(checkpointFrame + span, chunk.endFrame);
-    };
-    const drain = async (): Promise<void> => {
-      pending.push(...(await inFlight.shift()!));
-      nextFrame = pending.length ? pending.at(-1)!.frame + params.sampleInterval : nextFrame;
-      while (pending.length > 0 && partComplete()) {
-        const end = partEnd();
-        const count = pending.findIndex((f) => f.frame >= end);
-        await writePart(pending.splice(0, count === -1 ? pending.length : count));
-      }
-      beat();
-    };
-    let frame = start;
-    try {
-      for await (const batch of readFrameBatches(decode.frames, frameBytes, model.batch)) {
-        if (ctx.cancellationSignal.aborted) break;
-        const first = frame;
-        frame += batch.count * params.sampleInterval;
-        inFlight.push(
-          pool.detect(model.name, batch.data, batch.count, options).then(({ detections }) =>
-            detections.map((d, i) => {
-              const f = first + i * params.sampleInterval;
-              return { frame: f, t: Math.round((f / media.fps) * 1e6) / 1e6, detections: d };
-            }),
-          ),
-        );
-        if (inFlight.length >= maxBatchesInFlight) await drain();
-      }
-      while (inFlight.length > 0 && !ctx.cancellationSignal.aborted) await drain();
-      if (!ctx.cancellationSignal.aborted) await decode.done;
-    } catch (err) {
-      // A dying decoder shows up first as a torn frame: report the decoder's own error instead.
-      if (!ctx.cancellationSignal.aborted) await decode.done;
-      if (!ctx.cancellationSignal.aborted) throw err;
-    } finally {
-      ctx.cancellationSignal.removeEventListener('abort', onCancel);
-      decode.kill();
-      // Batches still in the thread after a cancel or failure: their results are not wanted.
-      for (const p of inFlight) p.catch(() => undefined);
-    }
-    if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
-    // The decoder ended: what is left is the last, possibly short, part.
-    if (pending.length > 0) await writePart(pending.splice(0));
-    lastEnd = frame;
-    beat();
   }
 
-  const isLast = chunk.endFrame >= media.frameCount;
-  if (!isLast && lastEnd < chunk.endFrame) {
+  const stored = (await storage.list(chunkPartsPrefix(jobId, chunk.index))).map(parsePartKey).filter((p): p is StoredPart => p !== undefined);
+  const plan = resumePlan(chunk, stored);
+  if (plan.stale.length) await storage.deleteMany(plan.stale.map((p) => p.key));
+  const previous = ctx.info.heartbeatDetails as ChunkHeartbeat | undefined;
+  const start = plan.resumeFrame;
+  const state: ChunkHeartbeat = {
+    checkpointFrame: start,
+    nextFrame: start,
+    framesDone: sampledFrames(chunk.startFrame, start, params.sampleInterval),
+    framesTotal: sampledFrames(chunk.startFrame, chunk.endFrame, params.sampleInterval),
+  };
+  const chain = plan.chain.map((p) => p.key);
+  const beat = (): void => ctx.heartbeat({ ...state });
+  beat();
+  if (start > chunk.startFrame) ctx.log.info('resuming chunk from its last checkpoint', { chunk: chunk.index, frame: start });
+
+  const decodedTo = start < chunk.endFrame ? await processFrames(deps, input, model, state, chain, beat) : start;
+  if (chunk.endFrame < input.media.frameCount && decodedTo < chunk.endFrame) {
     throw ApplicationFailure.nonRetryable(
-      `input '${input.inputKey}': the video ended at frame ${lastEnd}, before frame ${chunk.endFrame} that its header promised (truncated or corrupt)`,
+      `input '${input.inputKey}': the video ended at frame ${decodedTo}, before frame ${chunk.endFrame} that its header promised (truncated or corrupt)`,
       FailureType.InvalidMedia,
     );
   }
-  const starts = partStarts(chunk, span).filter((s) => s < Math.max(lastEnd, start));
   return {
     index: chunk.index,
-    partKeys: starts.map((s) => chunkPartKey(input.jobId, chunk.index, s)),
-    frames: framesDone,
-    framesReprocessed,
+    partKeys: chain,
+    frames: state.framesDone,
+    framesReprocessed: previous ? sampledFrames(start, Math.max(start, previous.nextFrame), params.sampleInterval) : 0,
     attempt: ctx.info.attempt,
+    resumedFrom: start,
   };
+}
+
+/** Decode + inference from `state.checkpointFrame` to the chunk end; returns the frame the decoder stopped at. */
+async function processFrames(
+  { storage, pool, hardware, maxBatchesInFlight = 2 }: GpuDeps,
+  input: DetectChunkInput,
+  model: ResolvedModel,
+  state: ChunkHeartbeat,
+  chain: string[],
+  beat: () => void,
+): Promise<number> {
+  const ctx = Context.current();
+  const { chunk, media, params } = input;
+  const S = params.sampleInterval;
+  const span = partSpan(params.checkpointFrames, S);
+  const lb = letterbox(media.width, media.height, model.input.width, model.input.height);
+  const options = { confidence: params.confidence ?? model.confidence, iou: params.iou ?? model.iou, letterbox: lb };
+  const start = state.checkpointFrame;
+  const decode = startDecode(
+    await storage.presignGet(input.inputKey),
+    buildDecodeArgs({
+      startTime: media.startTime,
+      fps: media.fps,
+      startFrame: start,
+      outputFrames: sampledFrames(start, chunk.endFrame, S),
+      sampleInterval: S,
+      letterbox: lb,
+      pad: model.input.pad,
+      hwaccel: hardware.hwaccel,
+    }),
+  );
+
+  const pending: FrameDetections[] = [];
+  const inFlight: Promise<FrameDetections[]>[] = [];
+  /** Stores pending frames below `end` as the part [checkpointFrame, end). */
+  const writePart = async (end: number): Promise<void> => {
+    const count = pending.findIndex((f) => f.frame >= end);
+    const frames = pending.splice(0, count === -1 ? pending.length : count);
+    const key = chunkPartKey(input.jobId, chunk.index, state.checkpointFrame, end);
+    await storage.put(key, toJsonl(frames), 'application/x-ndjson');
+    chain.push(key);
+    state.framesDone += frames.length;
+    state.checkpointFrame = end;
+  };
+  const partEnd = (): number => Math.min(state.checkpointFrame + span, chunk.endFrame);
+  // Frames come in order as multiples of S: a part is complete once a frame within S of its end arrived.
+  const drain = async (): Promise<void> => {
+    pending.push(...(await inFlight.shift()!));
+    if (pending.length) state.nextFrame = pending.at(-1)!.frame + S;
+    while (pending.length && pending.at(-1)!.frame >= partEnd() - S) await writePart(partEnd());
+    beat();
+  };
+
+  const shutdown = (): boolean => ctx.cancellationSignal.aborted && (ctx.cancellationSignal.reason as Error | undefined)?.message === 'WORKER_SHUTDOWN';
+  const onAbort = (): void => {
+    // A cancelled job stops at once; a worker shutdown lets the batches in flight finish and be stored.
+    if (!shutdown()) decode.kill();
+  };
+  ctx.cancellationSignal.addEventListener('abort', onAbort);
+  let frame = start;
+  try {
+    for await (const batch of readFrameBatches(decode.frames, model.input.width * model.input.height * 3, model.batch)) {
+      if (ctx.cancellationSignal.aborted) break;
+      const first = frame;
+      frame += batch.count * S;
+      inFlight.push(
+        pool
+          .detect(model.name, batch.data, batch.count, options)
+          .then(({ detections }) =>
+            detections.map((d, i) => ({ frame: first + i * S, t: Math.round(((first + i * S) / media.fps) * 1e6) / 1e6, detections: d })),
+          ),
+      );
+      if (inFlight.length >= maxBatchesInFlight) await drain();
+    }
+    if (!ctx.cancellationSignal.aborted || shutdown()) while (inFlight.length) await drain();
+    if (!ctx.cancellationSignal.aborted) await decode.done;
+  } catch (err) {
+    // A dying decoder shows up first as a torn frame: report the decoder's own error instead.
+    if (!ctx.cancellationSignal.aborted) await decode.done;
+    if (!ctx.cancellationSignal.aborted) throw err;
+  } finally {
+    ctx.cancellationSignal.removeEventListener('abort', onAbort);
+    decode.kill();
+    // Batches still in the thread after a cancel or failure: their results are not wanted.
+    for (const p of inFlight) p.catch(() => undefined);
+  }
+  if (shutdown() && pending.length) {
+    // Hand the chunk back with nothing lost: store what is done as a short part, heartbeat, then go.
+    await writePart(state.nextFrame);
+    beat();
+    ctx.log.info('worker shutting down: chunk checkpointed and handed back', { chunk: chunk.index, frame: state.checkpointFrame });
+  }
+  if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+  // The decoder ended: what is left is the last, possibly short, part.
+  if (pending.length) await writePart(Math.min(frame, chunk.endFrame));
+  beat();
+  return frame;
 }

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import {
+  chunksPrefix,
   FailureType,
   resultKeys,
   type MediaInfo,
@@ -60,7 +61,12 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
         }
         lines.push(toJsonl(chunkFrames));
       }
-      const result: VideoDetectionResult = { jobId: input.jobId, frames, detections, labels, keys, media: input.media };
+      const retries = input.results.reduce((n, r) => n + r.attempt - 1, 0);
+      const framesReprocessed = input.results.reduce((n, r) => n + r.framesReprocessed, 0);
+      const resumes = input.chunks
+        .flatMap((c) => input.results.filter((r) => r.index === c.index && r.resumedFrom > c.startFrame))
+        .map((r) => ({ chunk: r.index, fromFrame: r.resumedFrom, attempt: r.attempt }));
+      const result: VideoDetectionResult = { jobId: input.jobId, frames, detections, retries, framesReprocessed, resumes, labels, keys, media: input.media };
       await storage.put(keys.detections, lines.join(''), 'application/x-ndjson');
       await storage.put(keys.summary, JSON.stringify({ ...result, model: input.params.model, params: input.params }, null, 2), 'application/json');
       await storage.put(
@@ -73,6 +79,12 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
         'application/json',
       );
       return result;
+    },
+
+    async deleteJobOutputs({ jobId }: { jobId: string }): Promise<{ deleted: number }> {
+      const keys = await storage.list(chunksPrefix(jobId));
+      await storage.deleteMany(keys);
+      return { deleted: keys.length };
     },
   };
 }

@@ -45,7 +45,16 @@ export class JobsService {
     await this.client.workflow.start<typeof videoDetectionWorkflow>('videoDetectionWorkflow', {
       taskQueue: this.env.PIPELINE_TASK_QUEUE,
       workflowId: jobId,
-      args: [{ jobId, inputKey: dto.input.key, params, gpuTaskQueue: this.env.GPU_TASK_QUEUE, maxParallelChunks: this.env.JOB_MAX_PARALLEL_CHUNKS }],
+      args: [
+        {
+          jobId,
+          inputKey: dto.input.key,
+          params,
+          gpuTaskQueue: this.env.GPU_TASK_QUEUE,
+          maxParallelChunks: this.env.JOB_MAX_PARALLEL_CHUNKS,
+          heartbeatTimeoutSeconds: this.env.JOB_HEARTBEAT_TIMEOUT_SECONDS,
+        },
+      ],
       workflowExecutionTimeout: `${this.env.JOB_DEADLINE_HOURS}h`,
       workflowIdConflictPolicy: 'USE_EXISTING',
       typedSearchAttributes: [

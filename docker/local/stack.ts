@@ -99,14 +99,15 @@ export async function startStack(mode: 'all' | 'infra', source: NodeJS.ProcessEn
     API_PORT: String(env.API_PORT),
   };
   if (mode === 'all') {
-    const tsx = join(ROOT, 'node_modules/.bin/tsx');
     const procs: [string, string][] = [
       ['api', 'api/main.ts'],
       ['pipeline', 'gpu-workers/pipeline.main.ts'],
       ['gpu', 'gpu-workers/gpu.main.ts'],
     ];
     for (const [i, [name, file]] of procs.entries()) {
-      const child = prefixed(name, spawn(tsx, [join(ROOT, file)], { env: processEnv, stdio: ['ignore', 'pipe', 'pipe'] }), COLORS[(i + 2) % COLORS.length]!);
+      // node itself runs the TypeScript (through tsx's loader), so signals reach the process they name.
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, file)], { cwd: ROOT, env: processEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      prefixed(name, child, COLORS[(i + 2) % COLORS.length]!);
       children.push({ name, child });
     }
   }

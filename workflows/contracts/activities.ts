@@ -7,6 +7,8 @@ export interface PipelineActivities {
   probeMedia(input: { inputKey: string; params: VideoDetectParams }): Promise<MediaInfo>;
   /** Verifies every planned frame appears exactly once, writes merged detections + summary + manifest. */
   mergeDetections(input: MergeInput): Promise<VideoDetectionResult>;
+  /** Deletes a job's partial outputs (chunk parts) after a cancel; results of finished jobs stay. */
+  deleteJobOutputs(input: { jobId: string }): Promise<{ deleted: number }>;
 }
 
 /** GPU activities, on `gpu` queues. */

@@ -5,9 +5,14 @@
  */
 export const jobPrefix = (jobId: string): string => `jobs/${jobId}`;
 
-/** One checkpoint part of a chunk: the frames [startFrame, endFrame) of that chunk, JSON Lines. */
-export const chunkPartKey = (jobId: string, chunkIndex: number, startFrame: number): string =>
-  `${jobPrefix(jobId)}/chunks/${pad(chunkIndex)}/part-${pad(startFrame, 9)}.jsonl`;
+/**
+ * One checkpoint part of a chunk: its frames in [startFrame, endFrame), JSON Lines. The range is in
+ * the key, so listing the prefix tells what is stored without reading it.
+ */
+export const chunkPartKey = (jobId: string, chunkIndex: number, startFrame: number, endFrame: number): string =>
+  `${jobPrefix(jobId)}/chunks/${pad(chunkIndex)}/part-${pad(startFrame, 9)}-${pad(endFrame, 9)}.jsonl`;
+
+export const chunksPrefix = (jobId: string): string => `${jobPrefix(jobId)}/chunks/`;
 
 export const chunkPartsPrefix = (jobId: string, chunkIndex: number): string => `${jobPrefix(jobId)}/chunks/${pad(chunkIndex)}/`;
 
@@ -17,10 +22,10 @@ export const resultKeys = (jobId: string): { detections: string; summary: string
   manifest: `${jobPrefix(jobId)}/manifest.json`,
 });
 
-/** Parses the start frame back out of a part key; undefined for anything else under the prefix. */
-export function parsePartStart(key: string): number | undefined {
-  const match = /\/part-(\d+)\.jsonl$/.exec(key);
-  return match ? Number(match[1]) : undefined;
+/** Parses the frame range back out of a part key; undefined for anything else under the prefix. */
+export function parsePartKey(key: string): { key: string; start: number; end: number } | undefined {
+  const match = /\/part-(\d+)-(\d+)\.jsonl$/.exec(key);
+  return match ? { key, start: Number(match[1]), end: Number(match[2]) } : undefined;
 }
 
 function pad(n: number, width = 5): string {

@@ -42,6 +42,10 @@ export interface VideoDetectionInput {
   gpuTaskQueue?: string;
   /** Chunk activities in flight at once; defaults to 4. */
   maxParallelChunks?: number;
+  /** Seconds without a heartbeat before a GPU worker counts as lost; defaults to 30. */
+  heartbeatTimeoutSeconds?: number;
+  /** Chunks per workflow run before continue-as-new; defaults to 300. */
+  chunksPerRun?: number;
   /** Carried across continue-as-new; callers leave it out. */
   resume?: { media: MediaInfo; completed: ChunkResult[]; progress: JobProgress };
 }
@@ -80,10 +84,12 @@ export interface ChunkResult {
   partKeys: string[];
   /** Processed (sampled) frames. */
   frames: number;
-  /** Frames this chunk computed more than once (work lost to a dead attempt). */
+  /** Frames this chunk computed more than once (work lost to a dead attempt, per its last heartbeat). */
   framesReprocessed: number;
   /** Attempt that finished the chunk (1 = first). */
   attempt: number;
+  /** First frame the finishing attempt decoded: above `startFrame` when it resumed from a checkpoint. */
+  resumedFrom: number;
 }
 
 export interface MergeInput {
@@ -99,6 +105,11 @@ export interface VideoDetectionResult {
   jobId: string;
   frames: number;
   detections: number;
+  /** Chunk attempts after the first, and frames computed twice because of them. */
+  retries: number;
+  framesReprocessed: number;
+  /** Chunks finished by an attempt that resumed from a checkpoint. */
+  resumes: { chunk: number; fromFrame: number; attempt: number }[];
   /** Detections per label. */
   labels: Record<string, number>;
   keys: { detections: string; summary: string; manifest: string };

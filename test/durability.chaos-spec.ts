@@ -1,0 +1,235 @@
+/**
+ * Durability, proven by killing real processes: GPU workers (SIGKILL, SIGTERM), the Temporal dev
+ * server and the S3 server, plus a cancel that must reach ffmpeg. This file runs its own Temporal
+ * and MinIO so it can stop them, and runs Anvil's workers as child processes.
+ */
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Storage } from '../activities/storage/s3-storage';
+import { parseJsonl } from '../activities/video-detect/frame-lines';
+import { freePort, startMinio, startTemporal, stopProcess } from '../docker/local/services';
+import { chunkPartsPrefix, VIDEO_DETECT_DEFAULTS, type FrameDetections, type VideoDetectionInput, type VideoDetectionResult } from '../workflows/contracts';
+import { makeMovingTextVideo, movingText, writeFile } from './support/media';
+import { ffmpegChildren, spawnAnvil, until, type AnvilProcess } from './support/processes';
+
+const dir = mkdtempSync(join(tmpdir(), 'anvil-chaos-'));
+const video = movingText({ frames: 160 });
+const CHECKPOINT = 8;
+const params = { ...VIDEO_DETECT_DEFAULTS, chunkFrames: 80, checkpointFrames: CHECKPOINT };
+const suffix = Math.random().toString(36).slice(2, 8);
+const queues = { pipeline: `pipeline-${suffix}`, gpu: `gpu-${suffix}` };
+
+let env: NodeJS.ProcessEnv;
+let temporal: ChildProcess;
+let minio: ChildProcess;
+let temporalOpts: Parameters<typeof startTemporal>[0];
+let minioOpts: Parameters<typeof startMinio>[0];
+let client: Client;
+let storage: S3Storage;
+let pipelineWorker: AnvilProcess;
+const gpuWorkers: AnvilProcess[] = [];
+let baseline: FrameDetections[];
+let jobs = 0;
+
+function startGpuWorker(): AnvilProcess {
+  const worker = spawnAnvil('gpu-workers/gpu.main.ts', env);
+  gpuWorkers.push(worker);
+  return worker;
+}
+
+async function submit(over: Partial<VideoDetectionInput> = {}, inputKey = 'inputs/chaos.mp4'): Promise<string> {
+  const jobId = `chaos-${suffix}-${++jobs}`;
+  const input: VideoDetectionInput = { jobId, inputKey, params, gpuTaskQueue: queues.gpu, maxParallelChunks: 1, heartbeatTimeoutSeconds: 10, ...over };
+  await client.workflow.start('videoDetectionWorkflow', { taskQueue: queues.pipeline, workflowId: jobId, args: [input] });
+  return jobId;
+}
+
+const result = (jobId: string): Promise<VideoDetectionResult> => client.workflow.getHandle(jobId).result() as Promise<VideoDetectionResult>;
+const detections = async (r: VideoDetectionResult): Promise<FrameDetections[]> => parseJsonl(await storage.getText(r.keys.detections));
+const parts = async (jobId: string, chunk = 0): Promise<number> => (await storage.list(chunkPartsPrefix(jobId, chunk)).catch(() => [])).length;
+
+/** Same frames, same detections: boxes within a pixel, scores within 0.01 (batches may differ after a resume). */
+function expectSameDetections(actual: FrameDetections[], expected: FrameDetections[]): void {
+  expect(actual.map((f) => f.frame)).toEqual(expected.map((f) => f.frame));
+  for (const [i, f] of actual.entries()) {
+    const e = expected[i]!;
+    expect(f.detections.length).toBe(e.detections.length);
+    for (const [j, d] of f.detections.entries()) {
+      const want = e.detections[j]!;
+      expect(d.label).toBe(want.label);
+      expect(Math.abs(d.score - want.score)).toBeLessThan(0.01);
+      d.box.forEach((v, k) => expect(Math.abs(v - want.box[k]!)).toBeLessThanOrEqual(1));
+    }
+  }
+}
+
+beforeAll(async () => {
+  const [tp, up, sp, cp] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  temporalOpts = { port: tp, uiPort: up, dbFile: join(dir, 'temporal.sqlite'), namespace: 'default', retention: '24h' };
+  minioOpts = { port: sp, consolePort: cp, dataDir: join(dir, 's3'), accessKey: 'chaos', secretKey: 'chaos-secret', bucket: 'anvil' };
+  [temporal, minio] = await Promise.all([startTemporal(temporalOpts), startMinio(minioOpts)]);
+  env = {
+    TEMPORAL_ADDRESS: `127.0.0.1:${tp}`,
+    S3_ENDPOINT: `http://127.0.0.1:${sp}`,
+    S3_BUCKET: 'anvil',
+    S3_ACCESS_KEY_ID: 'chaos',
+    S3_SECRET_ACCESS_KEY: 'chaos-secret',
+    PIPELINE_TASK_QUEUE: queues.pipeline,
+    GPU_TASK_QUEUE: queues.gpu,
+    GPU_SHUTDOWN_GRACE_SECONDS: '1',
+    GPU_INTRA_OP_THREADS: '1',
+  };
+  client = new Client({ connection: await Connection.connect({ address: env['TEMPORAL_ADDRESS']! }) });
+  storage = S3Storage.fromEnv({
+    S3_ENDPOINT: env['S3_ENDPOINT'],
+    S3_REGION: 'us-east-1',
+    S3_BUCKET: 'anvil',
+    S3_ACCESS_KEY_ID: 'chaos',
+    S3_SECRET_ACCESS_KEY: 'chaos-secret',
+    S3_FORCE_PATH_STYLE: true,
+  });
+  await makeMovingTextVideo(join(dir, 'chaos.mp4'), video);
+  await storage.put('inputs/chaos.mp4', readFileSync(join(dir, 'chaos.mp4')));
+  pipelineWorker = spawnAnvil('gpu-workers/pipeline.main.ts', env);
+  await pipelineWorker.waitFor(/worker ready/);
+  const gpu = startGpuWorker();
+  await gpu.waitFor(/worker ready/);
+  baseline = await detections(await result(await submit()));
+  expect(baseline).toHaveLength(video.frames);
+  await stopProcess(gpu.child);
+});
+
+afterEach(async () => {
+  await Promise.all(gpuWorkers.splice(0).map((w) => stopProcess(w.child, 2000)));
+});
+
+afterAll(async () => {
+  await Promise.all(gpuWorkers.map((w) => stopProcess(w.child, 2000)));
+  if (pipelineWorker) await stopProcess(pipelineWorker.child);
+  await client?.connection.close();
+  storage?.destroy();
+  await Promise.all([temporal, minio].filter(Boolean).map((c) => stopProcess(c)));
+});
+
+it('SIGKILL of the GPU worker mid-chunk: a new worker resumes from the last checkpoint, output identical', async () => {
+  const a = startGpuWorker();
+  await a.waitFor(/worker ready/);
+  const jobId = await submit();
+  await until('two checkpoints of chunk 0', async () => (await parts(jobId)) >= 2);
+  a.child.kill('SIGKILL');
+  const killedAt = Date.now();
+  const b = startGpuWorker();
+  await b.waitFor(/worker ready/);
+  const readyAt = Date.now();
+  await b.waitFor(/resuming chunk from its last checkpoint/, 60_000);
+  const resumedAt = Date.now();
+  const r = await result(jobId);
+  expectSameDetections(await detections(r), baseline);
+  const resume = r.resumes.find((x) => x.chunk === 0);
+  expect(resume?.fromFrame).toBeGreaterThanOrEqual(2 * CHECKPOINT);
+  expect(resume?.attempt).toBe(2);
+  expect(r.framesReprocessed).toBeLessThanOrEqual(CHECKPOINT);
+  console.log(
+    `[recovery] SIGKILL: resumed at frame ${resume?.fromFrame}, frames reprocessed ${r.framesReprocessed} (${(r.framesReprocessed / CHECKPOINT).toFixed(2)} of a checkpoint), resumed ${((resumedAt - readyAt) / 1000).toFixed(1)} s after the new worker was ready, ${((resumedAt - killedAt) / 1000).toFixed(1)} s after the kill (heartbeat timeout 10 s)`,
+  );
+});
+
+it('SIGTERM hands the running chunk to another worker at once, without waiting for the heartbeat timeout', async () => {
+  const [a, b] = [startGpuWorker(), startGpuWorker()];
+  await Promise.all([a.waitFor(/worker ready/), b.waitFor(/worker ready/)]);
+  const jobId = await submit({ heartbeatTimeoutSeconds: 60 });
+  await until('one checkpoint of chunk 0', async () => (await parts(jobId)) >= 1);
+  const busy = await until('the worker running the chunk', async () => {
+    for (const w of [a, b]) if ((await ffmpegChildren(w.child.pid!)).length) return w;
+    return undefined;
+  });
+  const other = busy === a ? b : a;
+  busy.child.kill('SIGTERM');
+  const termAt = Date.now();
+  await until('the chunk running on the other worker', async () => (await ffmpegChildren(other.child.pid!)).length > 0, 60_000, 50);
+  const movedSeconds = (Date.now() - termAt) / 1000;
+  expect(movedSeconds).toBeLessThan(15);
+  await busy.waitFor(/chunk checkpointed and handed back/, 10_000);
+  const r = await result(jobId);
+  expectSameDetections(await detections(r), baseline);
+  expect(r.framesReprocessed).toBe(0);
+  console.log(
+    `[recovery] SIGTERM: chunk running on the other worker ${movedSeconds.toFixed(1)} s after SIGTERM (heartbeat timeout 60 s), resumed at frame ${r.resumes[0]?.fromFrame}, 0 frames reprocessed`,
+  );
+});
+
+it('a Temporal server restart mid-job (same SQLite file): the job completes', async () => {
+  startGpuWorker();
+  const jobId = await submit();
+  await until('one checkpoint of chunk 0', async () => (await parts(jobId)) >= 1);
+  await stopProcess(temporal);
+  await new Promise((r) => setTimeout(r, 2000));
+  temporal = await startTemporal(temporalOpts);
+  expectSameDetections(await detections(await result(jobId)), baseline);
+});
+
+it('the S3 server down for a while mid-job: the job completes once it is back, nothing lost', async () => {
+  startGpuWorker();
+  const jobId = await submit();
+  await until('one checkpoint of chunk 0', async () => (await parts(jobId)) >= 1);
+  minio.kill('SIGKILL');
+  await new Promise((r) => setTimeout(r, 8000));
+  minio = await startMinio(minioOpts);
+  expectSameDetections(await detections(await result(jobId)), baseline);
+});
+
+it('cancel mid-chunk kills ffmpeg, stops inference, deletes partial outputs and ends the job as cancelled', async () => {
+  const w = startGpuWorker();
+  await w.waitFor(/worker ready/);
+  const jobId = await submit();
+  await until('one checkpoint of chunk 0', async () => (await parts(jobId)) >= 1);
+  expect((await ffmpegChildren(w.child.pid!)).length).toBeGreaterThan(0);
+  const handle = client.workflow.getHandle(jobId);
+  await handle.cancel();
+  const err = await handle.result().catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  expect((await handle.describe()).status.name).toBe('CANCELLED');
+  expect(await ffmpegChildren(w.child.pid!)).toEqual([]);
+  expect(await storage.list(`jobs/${jobId}/chunks/`)).toEqual([]);
+  expect(w.child.exitCode).toBeNull(); // the worker itself carries on
+});
+
+it('bad inputs fail fast and non-retryably, naming the cause, while a good job beside them succeeds', async () => {
+  startGpuWorker();
+  // A truncated MP4 whose index (moov, at the front) still declares every frame.
+  const whole = join(dir, 'faststart.mp4');
+  await writeFile(whole, ['-i', join(dir, 'chaos.mp4'), '-c', 'copy', '-movflags', '+faststart']);
+  const bytes = readFileSync(whole);
+  writeFileSync(join(dir, 'truncated.mp4'), bytes.subarray(0, Math.floor(bytes.length / 2)));
+  await storage.put('inputs/truncated.mp4', readFileSync(join(dir, 'truncated.mp4')));
+  const png = join(dir, 'frame.png');
+  await writeFile(png, ['-f', 'lavfi', '-i', 'color=c=blue:s=32x32', '-frames:v', '1']);
+  await storage.put('inputs/png.mp4', readFileSync(png));
+  await storage.put('inputs/zero.mp4', new Uint8Array(0));
+
+  const good = await submit();
+  const bad = await Promise.all(['inputs/truncated.mp4', 'inputs/png.mp4', 'inputs/zero.mp4', 'inputs/nope.mp4'].map((k) => submit({}, k)));
+  const failures = await Promise.all(
+    bad.map((id) =>
+      result(id).then(
+        () => undefined,
+        (e: WorkflowFailedError) => e,
+      ),
+    ),
+  );
+  const causes = failures.map((f) => {
+    let c: unknown = f?.cause;
+    while (c instanceof Error && c.cause) c = c.cause;
+    return c as { type?: string; message: string; nonRetryable?: boolean };
+  });
+  expect(causes.map((c) => c.type)).toEqual(['InvalidMedia', 'InvalidMedia', 'InvalidMedia', 'InputNotFound']);
+  expect(causes[0]!.message).toMatch(/truncated/);
+  expect(causes[1]!.message).toMatch(/png\.mp4.*not a readable video/);
+  expect(causes[2]!.message).toMatch(/empty/);
+  expect(causes[3]!.message).toMatch(/nope\.mp4' does not exist/);
+  expect(causes.every((c) => c.nonRetryable)).toBe(true);
+  expectSameDetections(await detections(await result(good)), baseline);
+});
