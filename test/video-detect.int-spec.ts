@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { Client, Connection } from '@temporalio/client';
 import { VIDEO_DETECT_DEFAULTS, type FrameDetections } from '../workflows/contracts';
-import { videoDetectionWorkflow } from '../workflows/video-detect.workflow';
+import type { videoDetectionWorkflow } from '../workflows/video-detect.workflow';
 import { parseJsonl } from '../activities/video-detect/frame-lines';
 import { iou } from '../activities/inference/postprocess/nms';
 import { darkPixelBoxes, makeMovingTextVideo, movingText, writeFile } from './support/media';
@@ -128,10 +128,12 @@ describe('long inputs stay within history limits', () => {
     const client = new Client({ connection: await Connection.connect({ address: process.env['TEMPORAL_ADDRESS']! }) });
     try {
       const jobId = `video-detect-can-${Date.now()}`;
-      const handle = await client.workflow.start(videoDetectionWorkflow, {
+      const handle = await client.workflow.start<typeof videoDetectionWorkflow>('videoDetectionWorkflow', {
         taskQueue: stack.pipelineQueue,
         workflowId: jobId,
-        args: [{ jobId, inputKey: 'inputs/moving-text.mp4', params: { ...VIDEO_DETECT_DEFAULTS, chunkFrames: 8 }, gpuTaskQueue: stack.gpuQueue, chunksPerRun: 2 }],
+        args: [
+          { jobId, inputKey: 'inputs/moving-text.mp4', params: { ...VIDEO_DETECT_DEFAULTS, chunkFrames: 8 }, gpuTaskQueue: stack.gpuQueue, chunksPerRun: 2 },
+        ],
       });
       const result = await handle.result();
       expect(result.frames).toBe(40);

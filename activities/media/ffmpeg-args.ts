@@ -23,6 +23,8 @@ export interface DecodeArgsInput {
   pad: number;
   /** NVDEC decode when the worker found a GPU. */
   hwaccel: 'cuda' | 'none';
+  /** Trusted local files only (benchmarks): also allow the `file` protocol. Jobs never set it. */
+  localFile?: boolean;
 }
 
 /**
@@ -32,7 +34,8 @@ export interface DecodeArgsInput {
  */
 export function buildDecodeArgs(input: DecodeArgsInput): { inputOptions: string[]; outputOptions: string[] } {
   const { letterbox: lb } = input;
-  const inputOptions = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-protocol_whitelist', INPUT_PROTOCOLS, '-format_whitelist', INPUT_FORMATS];
+  const protocols = input.localFile ? `file,${INPUT_PROTOCOLS}` : INPUT_PROTOCOLS;
+  const inputOptions = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-protocol_whitelist', protocols, '-format_whitelist', INPUT_FORMATS];
   if (input.hwaccel === 'cuda') inputOptions.push('-hwaccel', 'cuda');
   if (input.startFrame > 0) inputOptions.push('-ss', seconds(input.startTime + (input.startFrame - 0.5) / input.fps));
   const filters: string[] = [];

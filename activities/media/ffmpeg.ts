@@ -59,6 +59,8 @@ export function startDecode(url: string, args: { inputOptions: string[]; outputO
       .on('end', () => resolve());
   });
   command.pipe(frames, { end: true });
+  // A caller that stops reading early (cancel, shutdown) may never await `done`: never let it go unhandled.
+  done.catch(() => undefined);
   return {
     frames,
     done,

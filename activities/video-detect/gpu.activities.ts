@@ -150,7 +150,10 @@ async function processFrames(
   let frame = start;
   try {
     for await (const batch of readFrameBatches(decode.frames, model.input.width * model.input.height * 3, model.batch)) {
-      if (ctx.cancellationSignal.aborted) break;
+      if (ctx.cancellationSignal.aborted) {
+        decode.kill(); // before leaving the loop closes ffmpeg's output under it
+        break;
+      }
       const first = frame;
       frame += batch.count * S;
       inFlight.push(
@@ -174,11 +177,13 @@ async function processFrames(
     // Batches still in the thread after a cancel or failure: their results are not wanted.
     for (const p of inFlight) p.catch(() => undefined);
   }
-  if (shutdown() && pending.length) {
-    // Hand the chunk back with nothing lost: store what is done as a short part, heartbeat, then go.
-    await writePart(state.nextFrame);
+  if (shutdown()) {
+    // Hand the chunk back with nothing lost: store what is done as a short part, heartbeat, and fail
+    // the attempt as retryable (a cancelled attempt would wait for the heartbeat timeout instead).
+    if (pending.length) await writePart(state.nextFrame);
     beat();
     ctx.log.info('worker shutting down: chunk checkpointed and handed back', { chunk: chunk.index, frame: state.checkpointFrame });
+    throw ApplicationFailure.retryable(`GPU worker shut down; chunk ${chunk.index} checkpointed at frame ${state.checkpointFrame}`, 'WorkerShutdown');
   }
   if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
   // The decoder ended: what is left is the last, possibly short, part.

@@ -28,6 +28,8 @@ export type StackEnv = z.infer<typeof StackEnvSchema>;
 
 export interface Stack {
   env: StackEnv;
+  /** The processes it started, by name (temporal, s3, api, pipeline, gpu). */
+  processes: Map<string, ChildProcess>;
   /** Environment for Anvil processes pointed at this stack. */
   processEnv: NodeJS.ProcessEnv;
   urls: { api: string; docs: string; temporalUi: string; s3: string };
@@ -115,6 +117,7 @@ export async function startStack(mode: 'all' | 'infra', source: NodeJS.ProcessEn
   if (mode === 'all') log(`API ${urls.api}  docs ${urls.docs}`);
   return {
     env,
+    processes: new Map(children.map(({ name, child }) => [name, child])),
     processEnv,
     urls,
     async stop() {

@@ -1,0 +1,185 @@
+/**
+ * `npm run bench`: on one generated 1080p video and one model, in one run:
+ *   decode-only and inference-only frames/s (the slower is the limit),
+ *   (a) the bare loop: ffmpeg decode + onnxruntime in one plain process, no Temporal, no S3,
+ *   (b) the full Anvil path: REST submit -> workflow -> GPU worker chunks -> merged results in S3,
+ *       for each chunk size in BENCH_CHUNK_FRAMES,
+ * and prints frames/s, (b)/(a), the GPU worker's peak RSS, model load time and the longest event-loop
+ * stall while inference runs. Settings: BENCH_SECONDS (120), BENCH_FPS (30), BENCH_CHUNK_FRAMES (300,900,1800), BENCH_MODEL (pp-ocr-det).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { InferencePool } from '../../activities/inference/inference-pool';
+import { letterbox } from '../../activities/inference/letterbox';
+import { ModelRegistry, type ResolvedModel } from '../../activities/inference/models/registry';
+import { startDecode } from '../../activities/media/ffmpeg';
+import { buildDecodeArgs } from '../../activities/media/ffmpeg-args';
+import { readFrameBatches } from '../../activities/media/frame-batches';
+import { detectHardware } from '../../activities/media/hardware';
+import { S3EnvSchema } from '../../activities/storage/s3-env';
+import { S3Storage } from '../../activities/storage/s3-storage';
+import { freePort } from '../../docker/local/services';
+import { startStack } from '../../docker/local/stack';
+import { FONT } from '../support/media';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 120);
+const FPS = Number(process.env['BENCH_FPS'] ?? 30);
+const CHUNKS = (process.env['BENCH_CHUNK_FRAMES'] ?? '300,900,1800').split(',').map(Number);
+const MODEL = process.env['BENCH_MODEL'] ?? 'pp-ocr-det';
+const WIDTH = 1920;
+const HEIGHT = 1080;
+const frames = SECONDS * FPS;
+
+function makeVideo(path: string): void {
+  execFileSync('ffmpeg', [
+    '-y', '-v', 'error', '-f', 'lavfi', '-i', `testsrc2=s=${WIDTH}x${HEIGHT}:r=${FPS}:d=${SECONDS}`,
+    '-vf', `drawtext=fontfile=${FONT}:text='ANVIL BENCH':fontsize=120:fontcolor=black:box=1:boxcolor=white:x=100+40*t:y=300`,
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', String(FPS * 2), path,
+  ]); // prettier-ignore
+}
+
+const hardware = detectHardware('auto', 0);
+const decodeArgs = (model: ResolvedModel, path: string) =>
+  buildDecodeArgs({
+    startTime: 0,
+    fps: FPS,
+    startFrame: 0,
+    outputFrames: frames,
+    sampleInterval: 1,
+    letterbox: letterbox(WIDTH, HEIGHT, model.input.width, model.input.height),
+    pad: model.input.pad,
+    hwaccel: hardware.hwaccel,
+    localFile: true,
+  });
+
+async function decodeOnly(model: ResolvedModel, path: string): Promise<number> {
+  const started = performance.now();
+  const decode = startDecode(path, decodeArgs(model, path));
+  let n = 0;
+  for await (const b of readFrameBatches(decode.frames, model.input.width * model.input.height * 3, model.batch)) n += b.count;
+  await decode.done;
+  return n / ((performance.now() - started) / 1000);
+}
+
+async function inferenceOnly(model: ResolvedModel, pool: InferencePool, count: number): Promise<number> {
+  const lb = letterbox(WIDTH, HEIGHT, model.input.width, model.input.height);
+  const bytes = model.input.width * model.input.height * 3 * model.batch;
+  const started = performance.now();
+  for (let i = 0; i < count; i += model.batch) {
+    const data = new Uint8Array(bytes).fill(200);
+    await pool.detect(model.name, data, model.batch, { confidence: model.confidence, iou: model.iou, letterbox: lb });
+  }
+  return count / ((performance.now() - started) / 1000);
+}
+
+/** (a): decode overlapped with inference, two batches in flight, as the GPU worker does, minus Temporal and S3. */
+async function bareLoop(model: ResolvedModel, pool: InferencePool, path: string): Promise<{ fps: number; maxStallMs: number }> {
+  const lb = letterbox(WIDTH, HEIGHT, model.input.width, model.input.height);
+  const stall = monitorEventLoopDelay({ resolution: 10 });
+  stall.enable();
+  const started = performance.now();
+  const decode = startDecode(path, decodeArgs(model, path));
+  const inFlight: Promise<unknown>[] = [];
+  let n = 0;
+  for await (const b of readFrameBatches(decode.frames, model.input.width * model.input.height * 3, model.batch)) {
+    n += b.count;
+    inFlight.push(pool.detect(model.name, b.data, b.count, { confidence: model.confidence, iou: model.iou, letterbox: lb }));
+    if (inFlight.length >= 2) await inFlight.shift();
+  }
+  await Promise.all(inFlight);
+  await decode.done;
+  stall.disable();
+  return { fps: n / ((performance.now() - started) / 1000), maxStallMs: stall.max / 1e6 };
+}
+
+async function fullPath(path: string, chunkFrames: number): Promise<{ fps: number; gpuRssMiB: number }> {
+  const [api, tp, ui, s3, console_] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const stack = await startStack('all', {
+    ...process.env,
+    ANVIL_DATA_DIR: mkdtempSync(join(tmpdir(), 'anvil-bench-stack-')),
+    API_PORT: String(api),
+    TEMPORAL_PORT: String(tp),
+    TEMPORAL_UI_PORT: String(ui),
+    S3_PORT: String(s3),
+    S3_CONSOLE_PORT: String(console_),
+    MODEL_PRELOAD: MODEL,
+  });
+  const quiet = process.stdout.write.bind(process.stdout);
+  try {
+    const storage = S3Storage.fromEnv(S3EnvSchema.parse(stack.processEnv));
+    await storage.put('inputs/bench.mp4', readFileSync(path), 'video/mp4');
+    storage.destroy();
+    for (let ok = false; !ok; await new Promise((r) => setTimeout(r, 300)))
+      ok = await fetch(`${stack.urls.api}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+    await new Promise((r) => setTimeout(r, 3000)); // let the workers finish starting (bundle, model load)
+    const started = performance.now();
+    const res = await fetch(`${stack.urls.api}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pipeline: 'video-detect', input: { key: 'inputs/bench.mp4' }, params: { model: MODEL, chunkFrames } }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    for (;;) {
+      const job = (await (await fetch(`${stack.urls.api}/v1/jobs/${id}`)).json()) as { status: string; result: { frames: number } | null };
+      if (job.status === 'completed') {
+        const seconds = (performance.now() - started) / 1000;
+        const gpuPid = stack.processes.get('gpu')!.pid!;
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${gpuPid}/status`, 'utf8'));
+        return { fps: job.result!.frames / seconds, gpuRssMiB: Number(hwm?.[1] ?? 0) / 1024 };
+      }
+      if (job.status !== 'running') throw new Error(`bench job ${job.status}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    process.stdout.write = quiet;
+    await stack.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'anvil-bench-'));
+  const path = join(dir, 'bench-1080p.mp4');
+  console.log(`generating ${SECONDS} s of ${WIDTH}x${HEIGHT} at ${FPS} fps (${frames} frames)...`);
+  makeVideo(path);
+  const model = new ModelRegistry(process.env['MODEL_DIR']).get(MODEL);
+  if (!model) throw new Error(`unknown model ${MODEL}`);
+  const pool = new InferencePool({ provider: hardware.provider, deviceId: 0, intraOpThreads: 2 });
+  const loadStart = performance.now();
+  const provider = await pool.load(model);
+  const loadMs = performance.now() - loadStart;
+
+  const decodeFps = await decodeOnly(model, path);
+  const inferFps = await inferenceOnly(model, pool, Math.min(frames, 200));
+  const bare = await bareLoop(model, pool, path);
+  await pool.close();
+  const limit = Math.min(decodeFps, inferFps);
+  const rows: string[] = [];
+  for (const chunkFrames of CHUNKS) {
+    const full = await fullPath(path, chunkFrames);
+    rows.push(
+      `  chunkFrames ${String(chunkFrames).padStart(5)}: ${full.fps.toFixed(1).padStart(6)} frames/s  (b)/(a) ${(full.fps / bare.fps).toFixed(2)}  vs limit ${(full.fps / limit).toFixed(2)}  GPU worker peak RSS ${full.gpuRssMiB.toFixed(0)} MiB`,
+    );
+  }
+  console.log(`\n== Anvil bench: model ${MODEL} (${model.input.width}x${model.input.height}, batch ${model.batch}), ${hardware.summary}, provider ${provider}`);
+  console.log(`model load            ${loadMs.toFixed(0)} ms`);
+  console.log(`decode only           ${decodeFps.toFixed(1)} frames/s (ffmpeg decode + scale + letterbox, piped into Node)`);
+  console.log(`inference only        ${inferFps.toFixed(1)} frames/s (pre + session.run + post, worker thread)`);
+  console.log(`limit                 ${limit.toFixed(1)} frames/s (${decodeFps < inferFps ? 'decode' : 'inference'} is the slower stage)`);
+  console.log(`(a) bare loop         ${bare.fps.toFixed(1)} frames/s, longest event-loop stall ${bare.maxStallMs.toFixed(0)} ms`);
+  console.log(`(b) full Anvil path, ${frames} frames:`);
+  for (const row of rows) console.log(row);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
