@@ -117,6 +117,21 @@ describe('the API refuses malformed requests with a 400 that says what is wrong'
     expect(res.body.detail).toMatch(message);
   });
 
+  it('lists the models', async () => {
+    const res = await api().get('/v1/models').expect(200);
+    expect(res.body).toEqual([expect.objectContaining({ name: 'pp-ocr-det', format: 'db-text', labels: ['text'] })]);
+  });
+
+  it('answers 409 when cancelling a finished job, 404 for an unknown one', async () => {
+    const res = await api()
+      .post('/v1/jobs')
+      .send({ pipeline: 'video-detect', input: { key: 'inputs/missing.mp4' } })
+      .expect(201);
+    await waitForJob(() => getJob(res.body.id));
+    expect((await api().post(`/v1/jobs/${res.body.id}/cancel`).expect(409)).body.detail).toMatch(/already failed/);
+    await api().post('/v1/jobs/video-detect-nope/cancel').expect(404);
+  });
+
   it('answers 404 for an unknown job', async () => {
     const res = await api().get('/v1/jobs/video-detect-nope').expect(404);
     expect(res.body.detail).toMatch(/does not exist/);

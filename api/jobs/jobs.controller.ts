@@ -18,6 +18,13 @@ export class JobsController {
     return this.jobs.create(dto, idempotencyKey);
   }
 
+  @Post(':id/cancel')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Cancel a running job: ffmpeg is killed, inference stops, partial outputs are deleted' })
+  cancel(@Param('id') id: string): Promise<JobView> {
+    return this.jobs.cancel(id);
+  }
+
   @Get(':id')
   @ApiOperation({ summary: 'Status, progress, failure and result links of a job' })
   get(@Param('id') id: string): Promise<JobView> {

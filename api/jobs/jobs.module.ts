@@ -5,11 +5,12 @@ import { API_ENV, type ApiEnv } from '../env';
 import { TemporalModule } from '../temporal/temporal.module';
 import { JobsController } from './jobs.controller';
 import { JobsService } from './jobs.service';
+import { ModelsController } from './models.controller';
 import { MODEL_REGISTRY, STORAGE } from './tokens';
 
 @Module({
   imports: [TemporalModule],
-  controllers: [JobsController],
+  controllers: [JobsController, ModelsController],
   providers: [
     JobsService,
     { provide: MODEL_REGISTRY, inject: [API_ENV], useFactory: (env: ApiEnv) => new ModelRegistry(env.MODEL_DIR) },

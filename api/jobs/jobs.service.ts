@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { defaultPayloadConverter, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { checkParams } from '../../activities/video-detect/params';
@@ -63,6 +63,14 @@ export class JobsService {
       ],
     });
     return this.get(jobId);
+  }
+
+  /** Requests cancellation: GPU work stops within one batch and partial outputs are deleted. */
+  async cancel(id: string): Promise<JobView> {
+    const job = await this.get(id);
+    if (job.status !== 'running') throw new ConflictException(`job '${id}' is already ${job.status}`);
+    await this.client.workflow.getHandle(id).cancel();
+    return { ...job, status: 'running' };
   }
 
   /** Status, progress, failure and results of a job; works with no worker running. */

@@ -42,7 +42,7 @@ function makeVideo(path: string): void {
 }
 
 const hardware = detectHardware('auto', 0);
-const decodeArgs = (model: ResolvedModel, path: string) =>
+const decodeArgs = (model: ResolvedModel) =>
   buildDecodeArgs({
     startTime: 0,
     fps: FPS,
@@ -57,7 +57,7 @@ const decodeArgs = (model: ResolvedModel, path: string) =>
 
 async function decodeOnly(model: ResolvedModel, path: string): Promise<number> {
   const started = performance.now();
-  const decode = startDecode(path, decodeArgs(model, path));
+  const decode = startDecode(path, decodeArgs(model));
   let n = 0;
   for await (const b of readFrameBatches(decode.frames, model.input.width * model.input.height * 3, model.batch)) n += b.count;
   await decode.done;
@@ -81,7 +81,7 @@ async function bareLoop(model: ResolvedModel, pool: InferencePool, path: string)
   const stall = monitorEventLoopDelay({ resolution: 10 });
   stall.enable();
   const started = performance.now();
-  const decode = startDecode(path, decodeArgs(model, path));
+  const decode = startDecode(path, decodeArgs(model));
   const inFlight: Promise<unknown>[] = [];
   let n = 0;
   for await (const b of readFrameBatches(decode.frames, model.input.width * model.input.height * 3, model.batch)) {
