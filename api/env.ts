@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { S3EnvSchema } from '../activities/storage/s3-env';
-import { TemporalEnvSchema } from '../gpu-workers/temporal-env';
+import { parseEnv } from '../activities/config/parse-env';
+import { S3EnvSchema } from '../activities/config/s3-env';
+import { TemporalEnvSchema } from '../activities/config/temporal-env';
 
 /** API settings, validated once at start (see main.ts); injected as `ApiEnv`. */
 export const ApiEnvSchema = TemporalEnvSchema.merge(S3EnvSchema).extend({
@@ -27,7 +28,5 @@ export type ApiEnv = z.infer<typeof ApiEnvSchema>;
 export const API_ENV = Symbol('API_ENV');
 
 export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
-  const parsed = ApiEnvSchema.safeParse(source);
-  if (!parsed.success) throw new Error(`invalid API configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return parsed.data;
+  return parseEnv(ApiEnvSchema, source, 'API');
 }

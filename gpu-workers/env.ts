@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { S3EnvSchema } from '../activities/storage/s3-env';
-import { TemporalEnvSchema } from './temporal-env';
+import { parseEnv } from '../activities/config/parse-env';
+import { S3EnvSchema } from '../activities/config/s3-env';
+import { TemporalEnvSchema } from '../activities/config/temporal-env';
 
 /** Worker settings, validated once at start; `process.env` is read nowhere else in worker code. */
 const WorkerEnvSchema = TemporalEnvSchema.merge(S3EnvSchema).extend({
@@ -25,9 +26,5 @@ const WorkerEnvSchema = TemporalEnvSchema.merge(S3EnvSchema).extend({
 export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
 
 export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  const parsed = WorkerEnvSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new Error(`invalid worker configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  return parsed.data;
+  return parseEnv(WorkerEnvSchema, source, 'worker');
 }

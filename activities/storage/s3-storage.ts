@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
-import type { S3Env } from './s3-env';
+import type { S3Env } from '../config/s3-env';
 
 /** Thrown when a key does not exist, so callers can classify it (bad input vs. outage). */
 export class ObjectNotFoundError extends Error {

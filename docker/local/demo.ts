@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { S3Storage } from '../../activities/storage/s3-storage';
-import { S3EnvSchema } from '../../activities/storage/s3-env';
+import { S3EnvSchema } from '../../activities/config/s3-env';
 import { startStack } from './stack';
 
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';

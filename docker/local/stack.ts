@@ -56,7 +56,11 @@ export async function startStack(mode: 'all' | 'infra', source: NodeJS.ProcessEn
   const log = (m: string): void => void process.stdout.write(`\x1b[1manvil\x1b[0m    | ${m}\n`);
   log(`data in ${env.ANVIL_DATA_DIR}`);
   const children: { name: string; child: ChildProcess }[] = [];
-  const temporal = prefixed(
+  const track = (name: string, child: ChildProcess): ChildProcess => {
+    children.push({ name, child: prefixed(name, child, COLORS[children.length % COLORS.length]!) });
+    return child;
+  };
+  track(
     'temporal',
     await startTemporal({
       port: env.TEMPORAL_PORT,
@@ -66,10 +70,8 @@ export async function startStack(mode: 'all' | 'infra', source: NodeJS.ProcessEn
       retention: env.TEMPORAL_RETENTION,
       stdio: 'pipe',
     }),
-    COLORS[0]!,
   );
-  children.push({ name: 'temporal', child: temporal });
-  const minio = prefixed(
+  track(
     's3',
     await startMinio({
       port: env.S3_PORT,
@@ -80,9 +82,7 @@ export async function startStack(mode: 'all' | 'infra', source: NodeJS.ProcessEn
       bucket: env.S3_BUCKET,
       stdio: 'pipe',
     }),
-    COLORS[1]!,
   );
-  children.push({ name: 's3', child: minio });
   const urls = {
     api: `http://127.0.0.1:${env.API_PORT}`,
     docs: `http://127.0.0.1:${env.API_PORT}/docs`,
@@ -106,11 +106,9 @@ export async function startStack(mode: 'all' | 'infra', source: NodeJS.ProcessEn
       ['pipeline', 'gpu-workers/pipeline.main.ts'],
       ['gpu', 'gpu-workers/gpu.main.ts'],
     ];
-    for (const [i, [name, file]] of procs.entries()) {
+    for (const [name, file] of procs) {
       // node itself runs the TypeScript (through tsx's loader), so signals reach the process they name.
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, file)], { cwd: ROOT, env: processEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-      prefixed(name, child, COLORS[(i + 2) % COLORS.length]!);
-      children.push({ name, child });
+      track(name, spawn(process.execPath, ['--import', 'tsx', join(ROOT, file)], { cwd: ROOT, env: processEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
     }
   }
   log(`Temporal ${processEnv['TEMPORAL_ADDRESS']}  UI ${urls.temporalUi}  S3 ${urls.s3} (bucket ${env.S3_BUCKET})`);

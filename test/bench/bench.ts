@@ -19,7 +19,7 @@ import { startDecode } from '../../activities/media/ffmpeg';
 import { buildDecodeArgs } from '../../activities/media/ffmpeg-args';
 import { readFrameBatches } from '../../activities/media/frame-batches';
 import { detectHardware } from '../../activities/media/hardware';
-import { S3EnvSchema } from '../../activities/storage/s3-env';
+import { S3EnvSchema } from '../../activities/config/s3-env';
 import { S3Storage } from '../../activities/storage/s3-storage';
 import { freePort } from '../../docker/local/services';
 import { startStack } from '../../docker/local/stack';
