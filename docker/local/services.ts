@@ -27,7 +27,7 @@ export interface TemporalOptions {
 export async function startTemporal(o: TemporalOptions): Promise<ChildProcess> {
   mkdirSync(dirname(o.dbFile), { recursive: true });
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--ui-port', String(o.uiPort)];
-  args.push('--db-filename', o.dbFile, '--namespace', o.namespace, '--log-level', 'warn', '--sqlite-pragma', 'journal_mode=wal');
+  args.push('--db-filename', o.dbFile, '--namespace', o.namespace, '--log-level', 'error', '--sqlite-pragma', 'journal_mode=wal');
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
   const child = spawn(temporalBinary(), args, { stdio: o.stdio ?? 'ignore' });
   const address = `127.0.0.1:${o.port}`;

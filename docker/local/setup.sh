@@ -47,7 +47,12 @@ go_install() { # name version module@version
   fi
   rm -rf "$dir" && mv "$dir.partial" "$dir"
 }
-go_install temporal "$TEMPORAL_CLI_VERSION" "github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION"
-go_install minio "$MINIO_RELEASE" "github.com/minio/minio@$MINIO_MODULE_VERSION"
+# Both at once: module downloads overlap, and a fresh machine saves minutes.
+go_install temporal "$TEMPORAL_CLI_VERSION" "github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION" &
+temporal_build=$!
+go_install minio "$MINIO_RELEASE" "github.com/minio/minio@$MINIO_MODULE_VERSION" &
+minio_build=$!
+wait "$temporal_build" || fail "building the Temporal CLI failed"
+wait "$minio_build" || fail "building MinIO failed"
 
 step "ready: temporal $TEMPORAL_CLI_VERSION, minio $MINIO_RELEASE, $(ffmpeg -version | head -n1 | cut -d' ' -f1-3), node $(node --version)"
