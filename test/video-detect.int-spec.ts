@@ -76,6 +76,44 @@ describe('video-detect end to end (REST -> Temporal -> ffmpeg + onnxruntime -> S
   });
 });
 
+describe('listing and watching jobs', () => {
+  it('lists jobs with filters and cursor pagination', async () => {
+    const first = await api().get('/v1/jobs').query({ status: 'completed', limit: 1 }).expect(200);
+    expect(first.body.jobs).toHaveLength(1);
+    expect(first.body.jobs[0].status).toBe('completed');
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await api().get('/v1/jobs').query({ status: 'completed', limit: 1, cursor: first.body.nextCursor }).expect(200);
+    expect(second.body.jobs[0].id).not.toBe(first.body.jobs[0].id);
+    expect(second.body.jobs[0].status).toBe('completed');
+    const bad = await api().get('/v1/jobs').query({ status: 'done' }).expect(400);
+    expect(bad.body.detail).toMatch(/status must be one of: running, completed/);
+  });
+
+  it('streams progress as Server-Sent Events until the job completes', async () => {
+    const res = await api()
+      .post('/v1/jobs')
+      .send({ pipeline: 'video-detect', input: { key: 'inputs/moving-text.mp4' }, params: { chunkFrames: 10 } })
+      .expect(201);
+    const stream = await api()
+      .get(`/v1/jobs/${res.body.id}/events`)
+      .buffer(true)
+      .parse((r, done) => {
+        let text = '';
+        r.on('data', (d: Buffer) => (text += d.toString()));
+        r.on('end', () => done(null, text));
+      })
+      .expect(200);
+    expect(stream.headers['content-type']).toMatch(/text\/event-stream/);
+    const events = (stream.body as string)
+      .split('\n\n')
+      .filter((e) => e.trim())
+      .map((e) => ({ type: /^event: (.*)$/m.exec(e)?.[1], data: JSON.parse(/^data: (.*)$/m.exec(e)![1]!) as { status: string; result?: { frames: number } } }));
+    expect(events.at(-1)).toMatchObject({ type: 'completed', data: { status: 'completed', result: { frames: 40 } } });
+    expect(events.slice(0, -1).every((e) => e.type === 'progress')).toBe(true);
+    await api().get('/v1/jobs/video-detect-nope/events').expect(404);
+  });
+});
+
 describe('bad input fails fast, without retries, naming the cause', () => {
   beforeAll(async () => {
     const png = join(dir(), 'image.png');

@@ -1,7 +1,8 @@
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import type { JobProgress, VideoDetectionResult } from '../../workflows/contracts';
 
-export type JobStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed_out';
+export const JOB_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** What `GET /v1/jobs/:id` answers. */
 export interface JobView {
@@ -15,6 +16,15 @@ export interface JobView {
   failure: { type: string | null; message: string } | null;
   result: (VideoDetectionResult & { urls: { detections: string; summary: string } }) | null;
   links: { self: string; temporalUi: string };
+}
+
+/** One row of `GET /v1/jobs`. */
+export interface JobSummary {
+  id: string;
+  status: JobStatus;
+  createdAt: string | null;
+  closedAt: string | null;
+  links: { self: string };
 }
 
 export function toJobStatus(name: WorkflowExecutionStatusName): JobStatus {

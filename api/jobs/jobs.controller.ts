@@ -1,9 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Sse } from '@nestjs/common';
+import type { Observable } from 'rxjs';
+import { ListJobsQueryDto } from './dto/list-jobs.dto';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateJobDto } from './dto/create-job.dto';
-import type { JobView } from './job-view';
+import type { JobSummary, JobView } from './job-view';
 import { JobsService } from './jobs.service';
-import { validateBody } from '../common/validation';
+import { validated } from '../common/validation';
 
 @ApiTags('jobs')
 @Controller('v1/jobs')
@@ -14,8 +16,21 @@ export class JobsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Submit a job' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key, same job: a retried submit never starts a second one' })
-  create(@Body(validateBody(CreateJobDto)) dto: CreateJobDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<JobView> {
+  create(@Body(validated(CreateJobDto)) dto: CreateJobDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<JobView> {
     return this.jobs.create(dto, idempotencyKey);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Jobs (running first, then most recently closed), filtered by pipeline, status and start time; cursor pagination' })
+  list(@Query(validated(ListJobsQueryDto)) q: ListJobsQueryDto): Promise<{ jobs: JobSummary[]; nextCursor: string | null }> {
+    return this.jobs.list(q);
+  }
+
+  @Sse(':id/events')
+  @ApiOperation({ summary: 'Server-Sent Events: progress and state changes until the job ends (events: progress, completed, failed, cancelled…)' })
+  async events(@Param('id') id: string): Promise<Observable<MessageEvent>> {
+    await this.jobs.get(id); // 404 before the stream starts
+    return this.jobs.events(id);
   }
 
   @Post(':id/cancel')

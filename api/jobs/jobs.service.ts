@@ -20,7 +20,12 @@ import type { progressQuery, videoDetectionWorkflow } from '../../workflows/vide
 import { API_ENV, type ApiEnv } from '../env';
 import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
 import type { CreateJobDto } from './dto/create-job.dto';
-import { toJobStatus, type JobView } from './job-view';
+import { toJobStatus, type JobSummary, type JobView } from './job-view';
+import { buildListQuery } from './list-query';
+import type { ListJobsQueryDto } from './dto/list-jobs.dto';
+import { Observable } from 'rxjs';
+import { optionalTsToDate } from '@temporalio/common/lib/time';
+import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import { withRunningChunks } from './live-progress';
 import { MODEL_REGISTRY, STORAGE } from './tokens';
 
@@ -63,6 +68,50 @@ export class JobsService {
       ],
     });
     return this.get(jobId);
+  }
+
+  /** A page of jobs from Temporal visibility (running first, then most recently closed); `nextCursor` fetches the next. */
+  async list(q: ListJobsQueryDto): Promise<{ jobs: JobSummary[]; nextCursor: string | null }> {
+    const res = await this.client.workflowService.listWorkflowExecutions({
+      namespace: this.env.TEMPORAL_NAMESPACE,
+      query: buildListQuery(q),
+      pageSize: q.limit ?? 20,
+      nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : undefined,
+    });
+    const jobs = res.executions.map((e): JobSummary => {
+      const id = e.execution?.workflowId ?? '';
+      return {
+        id,
+        status: toJobStatus(STATUS_BY_NUMBER[e.status ?? 0] ?? 'RUNNING'),
+        createdAt: optionalTsToDate(e.startTime)?.toISOString() ?? null,
+        closedAt: optionalTsToDate(e.closeTime)?.toISOString() ?? null,
+        links: { self: `/v1/jobs/${encodeURIComponent(id)}` },
+      };
+    });
+    return { jobs, nextCursor: res.nextPageToken?.length ? Buffer.from(res.nextPageToken).toString('base64url') : null };
+  }
+
+  /** Job state as Server-Sent Events: one event per change (every second at most) until the job ends. */
+  events(id: string, everyMs = 1000): Observable<MessageEvent> {
+    return new Observable<MessageEvent>((subscriber) => {
+      let stopped = false;
+      let last = '';
+      const loop = async (): Promise<void> => {
+        while (!stopped) {
+          const job = await this.get(id);
+          const data = { id, status: job.status, progress: job.progress, failure: job.failure, result: job.result && { ...job.result, urls: undefined } };
+          const text = JSON.stringify(data);
+          if (text !== last) subscriber.next({ type: job.status === 'running' ? 'progress' : job.status, data } as MessageEvent);
+          last = text;
+          if (job.status !== 'running') return subscriber.complete();
+          await new Promise((r) => setTimeout(r, everyMs));
+        }
+      };
+      loop().catch((err: unknown) => subscriber.error(err));
+      return () => {
+        stopped = true;
+      };
+    });
   }
 
   /** Requests cancellation: GPU work stops within one batch and partial outputs are deleted. */
@@ -127,6 +176,18 @@ export class JobsService {
     return view;
   }
 }
+
+/** Visibility's numeric execution status, as the client names it. */
+const STATUS_BY_NUMBER: WorkflowExecutionStatusName[] = [
+  'UNSPECIFIED',
+  'RUNNING',
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TERMINATED',
+  'CONTINUED_AS_NEW',
+  'TIMED_OUT',
+];
 
 export function temporalUiLink(env: ApiEnv, id: string): string {
   return `${env.TEMPORAL_UI_URL}/namespaces/${encodeURIComponent(env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(id)}`;
