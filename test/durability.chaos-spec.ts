@@ -8,7 +8,10 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import request from 'supertest';
 import { S3Storage } from '../activities/storage/s3-storage';
+import { createApp } from '../api/app';
+import { loadApiEnv } from '../api/env';
 import { parseJsonl } from '../activities/video-detect/frame-lines';
 import { freePort, startMinio, startTemporal, stopProcess } from '../docker/local/services';
 import { chunkPartsPrefix, VIDEO_DETECT_DEFAULTS, type FrameDetections, type VideoDetectionInput, type VideoDetectionResult } from '../workflows/contracts';
@@ -199,6 +202,34 @@ it('cancel mid-chunk kills ffmpeg, stops inference, deletes partial outputs and 
   expect(await ffmpegChildren(w.child.pid!)).toEqual([]);
   expect(await storage.list(`jobs/${jobId}/chunks/`)).toEqual([]);
   expect(w.child.exitCode).toBeNull(); // the worker itself carries on
+});
+
+it('progress stays readable through the API with no pipeline worker running (memo + heartbeat details)', async () => {
+  startGpuWorker();
+  const jobId = await submit();
+  await until('two checkpoints of chunk 0', async () => (await parts(jobId)) >= 2);
+  await stopProcess(pipelineWorker.child); // nothing can answer the progress query now
+  const app = await createApp(loadApiEnv({ ...process.env, ...env }), { logger: false });
+  await app.init();
+  try {
+    const job = await until(
+      'progress from describe',
+      async () => {
+        const body = (await request(app.getHttpServer()).get(`/v1/jobs/${jobId}`).expect(200)).body as { status: string; progress: { done: number } | null };
+        // Frames of the running chunk come from its heartbeat details, which the server keeps.
+        return (body.progress?.done ?? 0) >= 2 * CHECKPOINT ? body : undefined;
+      },
+      60_000,
+      500,
+    );
+    expect(job.status).toBe('running');
+    expect(job.progress).toMatchObject({ stage: 'processing', total: video.frames, chunksTotal: 2, unit: 'frames' });
+  } finally {
+    await app.close();
+    pipelineWorker = spawnAnvil('gpu-workers/pipeline.main.ts', env);
+    await pipelineWorker.waitFor(/worker ready/);
+  }
+  expectSameDetections(await detections(await result(jobId)), baseline);
 });
 
 it('bad inputs fail fast and non-retryably, naming the cause, while a good job beside them succeeds', async () => {

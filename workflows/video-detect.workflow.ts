@@ -7,6 +7,7 @@ import {
   isCancellation,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
   type RetryPolicy,
@@ -68,9 +69,18 @@ function gpuActivity(input: VideoDetectionInput, chunk: Chunk): GpuActivities['d
 export async function videoDetectionWorkflow(input: VideoDetectionInput): Promise<VideoDetectionResult> {
   const progress: JobProgress = input.resume?.progress ?? initialProgress();
   setHandler(progressQuery, () => progress);
+  // The memo keeps a copy of the progress that `describe` returns with no worker running; it is
+  // refreshed at stage changes and every tenth of the frames (each update is a history event).
+  let memoDone = -1;
+  const saveProgress = (force: boolean): void => {
+    if (!force && progress.done - memoDone < progress.total / 10) return;
+    memoDone = progress.done;
+    upsertMemo({ progress: { ...progress } });
+  };
   const setStage = (stage: JobStage): void => {
     progress.stage = stage;
     upsertSearchAttributes([{ key: AnvilStage, value: stage }]);
+    saveProgress(true);
   };
   try {
     let media = input.resume?.media;
@@ -84,7 +94,7 @@ export async function videoDetectionWorkflow(input: VideoDetectionInput): Promis
     progress.chunksTotal = chunks.length;
     if (progress.stage !== 'processing') setStage('processing');
 
-    await runChunks(input, media, chunks, completed, progress);
+    await runChunks(input, media, chunks, completed, progress, () => saveProgress(false));
     if (completed.size < chunks.length) {
       // History stays small: the next run carries only the chunk results.
       return await continueAsNew<typeof videoDetectionWorkflow>({ ...input, resume: { media, completed: [...completed.values()], progress } });
@@ -116,6 +126,7 @@ async function runChunks(
   chunks: Chunk[],
   completed: Map<number, ChunkResult>,
   progress: JobProgress,
+  onProgress: () => void,
 ): Promise<void> {
   const window = Math.max(1, input.maxParallelChunks ?? 4);
   const perRun = Math.max(1, input.chunksPerRun ?? 300);
@@ -135,6 +146,7 @@ async function runChunks(
     const seconds = (Date.now() - startedAt) / 1000;
     progress.rate = seconds > 0 ? (progress.done - doneAtStart) / seconds : 0;
     progress.etaSeconds = progress.rate > 0 ? (progress.total - progress.done) / progress.rate : null;
+    onProgress();
   };
 
   try {

@@ -145,7 +145,11 @@ export class JobsService {
       links: { self: `/v1/jobs/${encodeURIComponent(id)}`, temporalUi: temporalUiLink(this.env, id) },
     };
     if (status === 'running') {
-      const progress = await withTimeout(handle.query<JobProgress>('progress' satisfies (typeof progressQuery)['name']), 3000).catch(() => null);
+      // The query answers when a pipeline worker runs; the memo's copy (coarser) when none does.
+      const progress =
+        (await withTimeout(handle.query<JobProgress>('progress' satisfies (typeof progressQuery)['name']), 3000).catch(() => null)) ??
+        (description.memo?.['progress'] as JobProgress | undefined) ??
+        null;
       const heartbeats = (description.raw.pendingActivities ?? []).map((a) =>
         a.heartbeatDetails?.payloads?.[0] ? defaultPayloadConverter.fromPayload<ChunkHeartbeat>(a.heartbeatDetails.payloads[0]) : undefined,
       );
