@@ -67,7 +67,8 @@ export class JobsService {
         { key: AnvilInputKey, value: dto.input.key },
       ],
     });
-    return this.get(jobId);
+    // A job just started has no progress to query yet: answer at once, without waiting for a worker.
+    return this.get(jobId, { queryProgress: false });
   }
 
   /** A page of jobs from Temporal visibility (running first, then most recently closed); `nextCursor` fetches the next. */
@@ -123,7 +124,7 @@ export class JobsService {
   }
 
   /** Status, progress, failure and results of a job; works with no worker running. */
-  async get(id: string): Promise<JobView> {
+  async get(id: string, opts: { queryProgress: boolean } = { queryProgress: true }): Promise<JobView> {
     const handle = this.client.workflow.getHandle(id);
     let description;
     try {
@@ -147,7 +148,9 @@ export class JobsService {
     if (status === 'running') {
       // The query answers when a pipeline worker runs; the memo's copy (coarser) when none does.
       const progress =
-        (await withTimeout(handle.query<JobProgress>('progress' satisfies (typeof progressQuery)['name']), 3000).catch(() => null)) ??
+        (opts.queryProgress
+          ? await withTimeout(handle.query<JobProgress>('progress' satisfies (typeof progressQuery)['name']), 3000).catch(() => null)
+          : null) ??
         (description.memo?.['progress'] as JobProgress | undefined) ??
         null;
       const heartbeats = (description.raw.pendingActivities ?? []).map((a) =>
