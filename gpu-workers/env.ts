@@ -1,27 +1,28 @@
 import { z } from 'zod';
 import { parseEnv } from '../activities/config/parse-env';
 import { S3EnvSchema } from '../activities/config/s3-env';
+import { TaskQueueEnvSchema } from '../activities/config/task-queue-env';
 import { TemporalEnvSchema } from '../activities/config/temporal-env';
 
 /** Worker settings, validated once at start; `process.env` is read nowhere else in worker code. */
-const WorkerEnvSchema = TemporalEnvSchema.merge(S3EnvSchema).extend({
-  /** Extra model manifests (`*.json`) beside the built-in models. */
-  MODEL_DIR: z.string().optional(),
-  /** Models loaded before the GPU worker polls (comma separated); default: all registered models. */
-  MODEL_PRELOAD: z.string().optional(),
-  GPU_MODE: z.enum(['auto', 'cuda', 'cpu']).default('auto'),
-  GPU_DEVICE_ID: z.coerce.number().int().min(0).default(0),
-  /** Chunk activities at once per GPU worker: one per GPU. */
-  GPU_SLOTS: z.coerce.number().int().min(1).max(64).default(1),
-  GPU_TASK_QUEUE: z.string().regex(/^gpu/, 'GPU task queues start with "gpu"').default('gpu'),
-  /** ONNX Runtime intra-op threads (CPU provider). */
-  GPU_INTRA_OP_THREADS: z.coerce.number().int().min(1).max(256).default(2),
-  /** Seconds a stopping worker lets running chunks checkpoint before handing them back. */
-  GPU_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(5),
-  PIPELINE_TASK_QUEUE: z.string().default('pipeline'),
-  /** Prebuilt workflow bundle (production); unset = bundle from source at start. */
-  WORKFLOW_BUNDLE_PATH: z.string().optional(),
-});
+const WorkerEnvSchema = TemporalEnvSchema.merge(S3EnvSchema)
+  .merge(TaskQueueEnvSchema)
+  .extend({
+    /** Extra model manifests (`*.json`) beside the built-in models. */
+    MODEL_DIR: z.string().optional(),
+    /** Models loaded before the GPU worker polls (comma separated); default: all registered models. */
+    MODEL_PRELOAD: z.string().optional(),
+    GPU_MODE: z.enum(['auto', 'cuda', 'cpu']).default('auto'),
+    GPU_DEVICE_ID: z.coerce.number().int().min(0).default(0),
+    /** Chunk activities at once per GPU worker: one per GPU. */
+    GPU_SLOTS: z.coerce.number().int().min(1).max(64).default(1),
+    /** ONNX Runtime intra-op threads (CPU provider). */
+    GPU_INTRA_OP_THREADS: z.coerce.number().int().min(1).max(256).default(2),
+    /** Seconds a stopping worker lets running chunks checkpoint before handing them back. */
+    GPU_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+    /** Prebuilt workflow bundle (production); unset = bundle from source at start. */
+    WORKFLOW_BUNDLE_PATH: z.string().optional(),
+  });
 
 export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
 

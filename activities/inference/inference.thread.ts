@@ -5,7 +5,7 @@
 import type * as ort from 'onnxruntime-node';
 import { Tensor } from 'onnxruntime-node';
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeBatch, type DetectOptions } from './detect-batch';
+import { decodeBatch } from './detect-batch';
 import type { ResolvedModel } from './models/registry';
 import { openSession, type ExecutionProvider } from './session';
 import { toInputTensor } from './preprocess';
@@ -42,5 +42,3 @@ parentPort!.on('message', (msg: ThreadRequest) => {
     (err: unknown) => parentPort!.postMessage({ id: msg.id, type: 'error', message: err instanceof Error ? err.message : String(err) }),
   );
 });
-
-export type { DetectOptions };

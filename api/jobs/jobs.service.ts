@@ -8,6 +8,7 @@ import {
   AnvilInputKey,
   AnvilPipeline,
   buildJobId,
+  initialProgress,
   isValidIdempotencyKey,
   VIDEO_DETECT,
   VIDEO_DETECT_DEFAULTS,
@@ -165,18 +166,7 @@ export class JobsService {
         ...result,
         urls: { detections: await this.storage.presignGet(result.keys.detections, 3600), summary: await this.storage.presignGet(result.keys.summary, 3600) },
       };
-      view.progress = {
-        stage: 'completed',
-        done: result.frames,
-        total: result.frames,
-        unit: 'frames',
-        rate: 0,
-        etaSeconds: 0,
-        chunksDone: 0,
-        chunksTotal: 0,
-        retries: 0,
-        framesReprocessed: 0,
-      };
+      view.progress = { ...initialProgress(), stage: 'completed', done: result.frames, total: result.frames, etaSeconds: 0 };
     } catch (err) {
       view.failure = describeFailure(err);
     }
