@@ -3,6 +3,9 @@ const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A fresh worker process per test file: onnxruntime-node's native addon registers once per process, so a
+  // second test file loading it in the same process fails ("Module did not self-register").
+  workerIdleMemoryLimit: '1MB',
   projects: [
     {
       displayName: 'unit',

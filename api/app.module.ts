@@ -1,4 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthGuard } from './auth/auth.guard';
 import { API_ENV, type ApiEnv } from './env';
 import { HealthController } from './health/health.controller';
 import { JobsModule } from './jobs/jobs.module';
@@ -15,6 +17,11 @@ class EnvModule {
 @Module({})
 export class AppModule {
   static with(env: ApiEnv): DynamicModule {
-    return { module: AppModule, imports: [EnvModule.with(env), TemporalModule, JobsModule], controllers: [HealthController] };
+    return {
+      module: AppModule,
+      imports: [EnvModule.with(env), TemporalModule, JobsModule],
+      controllers: [HealthController],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+    };
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv } from '../activities/config/parse-env';
+import { parseApiTokens } from './auth/api-tokens';
 import { S3EnvSchema } from '../activities/config/s3-env';
 import { TaskQueueEnvSchema } from '../activities/config/task-queue-env';
 import { TemporalEnvSchema } from '../activities/config/temporal-env';
@@ -11,6 +12,10 @@ export const ApiEnvSchema = TemporalEnvSchema.merge(S3EnvSchema)
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     API_HOST: z.string().default('127.0.0.1'),
     MODEL_DIR: z.string().optional(),
+    /** Bearer tokens, hashes only: `name:scope+scope:sha256:<hex>` entries (create one with `npm run token`). */
+    API_TOKENS: z.string().optional(),
+    /** `disabled` serves every route without a token: only behind another auth layer or on a closed network. */
+    API_AUTH: z.enum(['tokens', 'disabled']).default('tokens'),
     /** Chunk activities in flight per job. */
     JOB_MAX_PARALLEL_CHUNKS: z.coerce.number().int().min(1).max(512).default(4),
     /** Seconds without a heartbeat before a GPU worker counts as lost and its chunk moves on. */
@@ -27,5 +32,10 @@ export type ApiEnv = z.infer<typeof ApiEnvSchema>;
 export const API_ENV = Symbol('API_ENV');
 
 export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
-  return parseEnv(ApiEnvSchema, source, 'API');
+  const env = parseEnv(ApiEnvSchema, source, 'API');
+  // Fail at start, not at the first request: a typo in a token entry, or no token at all.
+  if (env.API_AUTH === 'tokens' && parseApiTokens(env.API_TOKENS ?? '').length === 0) {
+    throw new Error('invalid API configuration: API_TOKENS is empty; create a token with `npm run token -- <name> <scopes>` (or set API_AUTH=disabled)');
+  }
+  return env;
 }

@@ -12,6 +12,7 @@ import request from 'supertest';
 import { S3Storage } from '../activities/storage/s3-storage';
 import { createApp } from '../api/app';
 import { loadApiEnv } from '../api/env';
+import { generateToken, tokenEntry } from '../api/auth/api-tokens';
 import { parseJsonl } from '../activities/video-detect/frame-lines';
 import { freePort, startMinio, startTemporal, stopProcess } from '../docker/local/services';
 import { chunkPartsPrefix, VIDEO_DETECT_DEFAULTS, type FrameDetections, type VideoDetectionInput, type VideoDetectionResult } from '../workflows/contracts';
@@ -209,13 +210,17 @@ it('progress stays readable through the API with no pipeline worker running (mem
   const jobId = await submit();
   await until('two checkpoints of chunk 0', async () => (await parts(jobId)) >= 2);
   await stopProcess(pipelineWorker.child); // nothing can answer the progress query now
-  const app = await createApp(loadApiEnv({ ...process.env, ...env }), { logger: false });
+  const token = generateToken();
+  const app = await createApp(loadApiEnv({ ...process.env, ...env, API_TOKENS: tokenEntry('chaos', ['read'], token) }), { logger: false });
   await app.init();
   try {
     const job = await until(
       'progress from describe',
       async () => {
-        const body = (await request(app.getHttpServer()).get(`/v1/jobs/${jobId}`).expect(200)).body as { status: string; progress: { done: number } | null };
+        const body = (await request(app.getHttpServer()).get(`/v1/jobs/${jobId}`).auth(token, { type: 'bearer' }).expect(200)).body as {
+          status: string;
+          progress: { done: number } | null;
+        };
         // Frames of the running chunk come from its heartbeat details, which the server keeps.
         return (body.progress?.done ?? 0) >= 2 * CHECKPOINT ? body : undefined;
       },

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import request from 'supertest';
 import { Client, Connection } from '@temporalio/client';
 import { VIDEO_DETECT_DEFAULTS, type FrameDetections } from '../workflows/contracts';
 import type { videoDetectionWorkflow } from '../workflows/video-detect.workflow';
@@ -11,7 +10,7 @@ import { startTestStack, waitForJob, type TestStack } from './support/stack';
 
 let stack: TestStack;
 const dir = (): string => process.env['ANVIL_TEST_DIR']!;
-const api = () => request(stack.app.getHttpServer());
+const api = () => stack.api();
 const getJob = async (id: string) => (await api().get(`/v1/jobs/${id}`).expect(200)).body as { status: string };
 
 beforeAll(async () => {

@@ -6,6 +6,7 @@ import { CreateJobDto } from './dto/create-job.dto';
 import type { JobSummary, JobView } from './job-view';
 import { JobsService } from './jobs.service';
 import { validated } from '../common/validation';
+import { RequireScope } from '../auth/scopes';
 
 @ApiTags('jobs')
 @Controller('v1/jobs')
@@ -13,6 +14,7 @@ export class JobsController {
   constructor(@Inject(JobsService) private readonly jobs: JobsService) {}
 
   @Post()
+  @RequireScope('submit')
   @HttpCode(201)
   @ApiOperation({ summary: 'Submit a job' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key, same job: a retried submit never starts a second one' })
@@ -34,6 +36,7 @@ export class JobsController {
   }
 
   @Post(':id/cancel')
+  @RequireScope('submit')
   @HttpCode(202)
   @ApiOperation({ summary: 'Cancel a running job: ffmpeg is killed, inference stops, partial outputs are deleted' })
   cancel(@Param('id') id: string): Promise<JobView> {

@@ -54,9 +54,10 @@ async function main(): Promise<void> {
     await storage.put('inputs/demo.mp4', readFileSync(video), 'video/mp4');
     storage.destroy();
 
+    const auth = { authorization: `Bearer ${stack.token ?? process.env['ANVIL_TOKEN'] ?? ''}` };
     const res = await fetch(`${stack.urls.api}/v1/jobs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify({ pipeline: 'video-detect', input: { key: 'inputs/demo.mp4' }, params: { chunkFrames: 125 } }),
     });
     const created = (await res.json()) as { id: string; detail?: string };
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
     console.log(`\njob ${created.id} submitted`);
     const started = Date.now();
     for (;;) {
-      const job = (await (await fetch(`${stack.urls.api}/v1/jobs/${created.id}`)).json()) as {
+      const job = (await (await fetch(`${stack.urls.api}/v1/jobs/${created.id}`, { headers: auth })).json()) as {
         status: string;
         progress: { stage: string; done: number; total: number; rate: number } | null;
         failure: { message: string } | null;

@@ -4,8 +4,10 @@
  *   tsx docker/local/stack.ts all | infra
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { generateToken, tokenEntry } from '../../api/auth/api-tokens';
 import { startMinio, startTemporal, stopProcess } from './services';
 
 const ROOT = join(__dirname, '../..');
@@ -33,7 +35,21 @@ export interface Stack {
   /** Environment for Anvil processes pointed at this stack. */
   processEnv: NodeJS.ProcessEnv;
   urls: { api: string; docs: string; temporalUi: string; s3: string };
+  /** The local admin token (from .anvil/dev-token) when the stack made one; the CLI reads the same file. */
+  token?: string;
   stop(): Promise<void>;
+}
+
+/** Where the local stack keeps its admin token (ignored by git, readable by its owner only). */
+export const DEV_TOKEN_FILE = join(ROOT, '.anvil/dev-token');
+
+/** The local admin token, created on first use; only its hash goes into the API's environment. */
+function devToken(): string {
+  if (existsSync(DEV_TOKEN_FILE)) return readFileSync(DEV_TOKEN_FILE, 'utf8').trim();
+  const raw = generateToken();
+  mkdirSync(dirname(DEV_TOKEN_FILE), { recursive: true });
+  writeFileSync(DEV_TOKEN_FILE, raw + '\n', { mode: 0o600 });
+  return raw;
 }
 
 const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
@@ -100,6 +116,9 @@ export async function startStack(mode: 'all' | 'infra', source: NodeJS.ProcessEn
     S3_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY,
     API_PORT: String(env.API_PORT),
   };
+  // Unless the operator configured tokens, the API accepts one local admin token (kept in .anvil/dev-token).
+  const token = source['API_TOKENS'] || source['API_AUTH'] === 'disabled' ? undefined : devToken();
+  if (token) processEnv['API_TOKENS'] = tokenEntry('local-dev', ['admin'], token);
   if (mode === 'all') {
     const procs: [string, string][] = [
       ['api', 'api/main.ts'],
@@ -112,12 +131,13 @@ export async function startStack(mode: 'all' | 'infra', source: NodeJS.ProcessEn
     }
   }
   log(`Temporal ${processEnv['TEMPORAL_ADDRESS']}  UI ${urls.temporalUi}  S3 ${urls.s3} (bucket ${env.S3_BUCKET})`);
-  if (mode === 'all') log(`API ${urls.api}  docs ${urls.docs}`);
+  if (mode === 'all') log(`API ${urls.api}  docs ${urls.docs}${token ? `  token: $(cat ${DEV_TOKEN_FILE})` : ''}`);
   return {
     env,
     processes: new Map(children.map(({ name, child }) => [name, child])),
     processEnv,
     urls,
+    ...(token ? { token } : {}),
     async stop() {
       // Workers and API first (they drain), then the servers they talk to.
       for (const { child } of [...children].reverse()) await stopProcess(child, 15_000);

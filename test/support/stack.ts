@@ -4,6 +4,8 @@
  * process, on task queues unique to the test file.
  */
 import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { generateToken, tokenEntry } from '../../api/auth/api-tokens';
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { InferencePool } from '../../activities/inference/inference-pool';
@@ -18,6 +20,10 @@ import { loadWorkerEnv } from '../../gpu-workers/env';
 
 export interface TestStack {
   app: INestApplication;
+  /** Raw bearer tokens the app accepts, one per scope. */
+  tokens: { admin: string; submit: string; read: string };
+  /** A supertest agent that sends the admin token. */
+  api(): ReturnType<typeof request.agent>;
   storage: S3Storage;
   pipelineQueue: string;
   gpuQueue: string;
@@ -26,7 +32,7 @@ export interface TestStack {
 
 let runtimeInstalled = false;
 
-export async function startTestStack(): Promise<TestStack> {
+export async function startTestStack(opts: { apiEnv?: NodeJS.ProcessEnv } = {}): Promise<TestStack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -57,10 +63,17 @@ export async function startTestStack(): Promise<TestStack> {
     }),
   ]);
   const running = Promise.all(workers.map((w) => w.run()));
-  const app = await createApp(loadApiEnv({ ...process.env, PIPELINE_TASK_QUEUE: pipelineQueue, GPU_TASK_QUEUE: gpuQueue }), { logger: false });
+  const tokens = { admin: generateToken(), submit: generateToken(), read: generateToken() };
+  const apiTokens = (Object.keys(tokens) as (keyof typeof tokens)[]).map((scope) => tokenEntry(`test-${scope}`, [scope], tokens[scope])).join(',');
+  const app = await createApp(
+    loadApiEnv({ ...process.env, API_TOKENS: apiTokens, PIPELINE_TASK_QUEUE: pipelineQueue, GPU_TASK_QUEUE: gpuQueue, ...opts.apiEnv }),
+    { logger: false },
+  );
   await app.init();
   return {
     app,
+    tokens,
+    api: () => request.agent(app.getHttpServer()).set('Authorization', `Bearer ${tokens.admin}`),
     storage,
     pipelineQueue,
     gpuQueue,
