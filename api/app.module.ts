@@ -5,6 +5,7 @@ import { API_ENV, type ApiEnv } from './env';
 import { HealthController } from './health/health.controller';
 import { JobsModule } from './jobs/jobs.module';
 import { TemporalModule } from './temporal/temporal.module';
+import { UploadsModule } from './uploads/uploads.module';
 
 @Global()
 @Module({})
@@ -19,7 +20,7 @@ export class AppModule {
   static with(env: ApiEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [EnvModule.with(env), TemporalModule, JobsModule],
+      imports: [EnvModule.with(env), TemporalModule, JobsModule, UploadsModule],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

@@ -16,6 +16,31 @@ export const ApiEnvSchema = TemporalEnvSchema.merge(S3EnvSchema)
     API_TOKENS: z.string().optional(),
     /** `disabled` serves every route without a token: only behind another auth layer or on a closed network. */
     API_AUTH: z.enum(['tokens', 'disabled']).default('tokens'),
+    /** Largest file `POST /v1/uploads` accepts (bytes). */
+    UPLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(50 * 1024 ** 3),
+    /** Largest body `PUT /v1/uploads/:filename` streams through the API (bytes); bigger files use presigned parts. */
+    UPLOAD_DIRECT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(64 * 1024 ** 2),
+    /** Part size for presigned multipart uploads (bytes, at least S3's 5 MiB). */
+    UPLOAD_PART_BYTES: z.coerce
+      .number()
+      .int()
+      .min(5 * 1024 ** 2)
+      .default(64 * 1024 ** 2),
+    /** Lifetime of presigned upload and download links. */
+    PRESIGN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(3600),
     /** Chunk activities in flight per job. */
     JOB_MAX_PARALLEL_CHUNKS: z.coerce.number().int().min(1).max(512).default(4),
     /** Seconds without a heartbeat before a GPU worker counts as lost and its chunk moves on. */

@@ -1,11 +1,23 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import request from 'supertest';
+import { writeFile } from './support/media';
 import { startTestStack, type TestStack } from './support/stack';
 
 let stack: TestStack;
 const server = (): Parameters<typeof request>[0] => stack.app.getHttpServer() as Parameters<typeof request>[0];
+const api = () => stack.api();
+const dir = (): string => process.env['ANVIL_TEST_DIR']!;
+const MiB = 1024 * 1024;
+const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({
+    apiEnv: { UPLOAD_DIRECT_MAX_BYTES: String(2 * MiB), UPLOAD_PART_BYTES: String(5 * MiB), UPLOAD_MAX_BYTES: String(1024 * MiB) },
+  });
 });
 
 afterAll(async () => {
@@ -39,5 +51,137 @@ describe('auth: bearer tokens with scopes', () => {
   it('health probes need no token', async () => {
     await request(server()).get('/healthz').expect(200);
     await request(server()).get('/readyz').expect(200);
+  });
+});
+
+describe('uploads', () => {
+  let small: Buffer;
+  let big: Buffer;
+  const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000050001', 'hex');
+
+  beforeAll(async () => {
+    await writeFile(join(dir(), 'upload-small.mp4'), ['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=10:d=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
+    // Lossless, so it is larger than two 5 MiB parts.
+    await writeFile(join(dir(), 'upload-big.mp4'), [
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=1280x720:r=25:d=8',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-qp',
+      '0',
+    ]);
+    small = readFileSync(join(dir(), 'upload-small.mp4'));
+    big = readFileSync(join(dir(), 'upload-big.mp4'));
+    expect(big.length).toBeGreaterThan(10 * MiB);
+  });
+
+  it('streams a small file through PUT /v1/uploads/:filename into the bucket, byte for byte', async () => {
+    const res = await api().put('/v1/uploads/my%20clip.mp4').set('content-type', 'video/mp4').send(small).expect(201);
+    expect(res.body).toMatchObject({ size: small.length, container: 'mp4' });
+    expect(res.body.key).toMatch(/^uploads\/[0-9a-f-]{36}\/my_clip\.mp4$/);
+    const stored = await fetch(await stack.storage.presignGet(res.body.key as string, 60));
+    expect(sha256(Buffer.from(await stored.arrayBuffer()))).toBe(sha256(small));
+  });
+
+  it('refuses a PNG with 422 naming what it is, and stores nothing', async () => {
+    const before = await stack.storage.list('uploads/');
+    const res = await api().put('/v1/uploads/photo.mp4').set('content-type', 'application/octet-stream').send(png).expect(422);
+    expect(res.body.detail).toContain('looks like a PNG image, not a video');
+    expect(await stack.storage.list('uploads/')).toEqual(before);
+  });
+
+  it('413 for a direct upload over UPLOAD_DIRECT_MAX_BYTES, pointing at POST /v1/uploads', async () => {
+    const res = await api().put('/v1/uploads/big.mp4').set('content-type', 'video/mp4').send(big).expect(413);
+    expect(res.body.detail).toContain('POST /v1/uploads');
+  });
+
+  it('411 for a direct upload without Content-Length (chunked)', async () => {
+    const http = stack.app.getHttpServer() as Server;
+    if (!http.listening) await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const { port } = http.address() as AddressInfo;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({
+        port,
+        method: 'PUT',
+        path: '/v1/uploads/x.mp4',
+        headers: { authorization: `Bearer ${stack.tokens.admin}`, 'transfer-encoding': 'chunked' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(small);
+    });
+    expect(status).toBe(411);
+  });
+
+  it('uploads a file larger than one part with presigned multipart PUTs, then completes and checks it', async () => {
+    const plan = (await api().post('/v1/uploads').send({ filename: 'big.mp4', size: big.length, contentType: 'video/mp4' }).expect(201)).body as {
+      key: string;
+      uploadId: string;
+      partSize: number;
+      parts: { partNumber: number; url: string }[];
+    };
+    expect(plan.uploadId).toEqual(expect.any(String));
+    expect(plan.partSize).toBe(5 * MiB);
+    expect(plan.parts).toHaveLength(Math.ceil(big.length / (5 * MiB)));
+    const etags = await Promise.all(
+      plan.parts.map(async ({ partNumber, url }) => {
+        const body = big.subarray((partNumber - 1) * plan.partSize, partNumber * plan.partSize);
+        const res = await fetch(url, { method: 'PUT', body });
+        expect(res.status).toBe(200);
+        return { partNumber, etag: res.headers.get('etag')! };
+      }),
+    );
+    const done = await api().post('/v1/uploads/complete').send({ key: plan.key, uploadId: plan.uploadId, parts: etags }).expect(200);
+    expect(done.body).toEqual({ key: plan.key, size: big.length, container: 'mp4' });
+    const stored = await fetch(await stack.storage.presignGet(plan.key, 60));
+    expect(sha256(Buffer.from(await stored.arrayBuffer()))).toBe(sha256(big));
+  });
+
+  it('a one-part presigned upload of a non-video is refused and deleted at complete', async () => {
+    const plan = (await api().post('/v1/uploads').send({ filename: 'x.mp4', size: png.length }).expect(201)).body as {
+      key: string;
+      parts: { url: string }[];
+      headers: Record<string, string>;
+    };
+    expect(plan.parts).toHaveLength(1);
+    expect((await fetch(plan.parts[0]!.url, { method: 'PUT', body: png, headers: plan.headers })).status).toBe(200);
+    const res = await api().post('/v1/uploads/complete').send({ key: plan.key }).expect(422);
+    expect(res.body.detail).toContain('PNG image');
+    expect(await stack.storage.list(plan.key)).toEqual([]);
+  });
+
+  it('clear 4xx for bad upload requests', async () => {
+    expect(
+      (
+        await api()
+          .post('/v1/uploads')
+          .send({ filename: 'x.mp4', size: 2048 * MiB })
+          .expect(413)
+      ).body.detail,
+    ).toContain('UPLOAD_MAX_BYTES');
+    expect((await api().post('/v1/uploads').send({ filename: 'x.mp4', size: -1 }).expect(400)).body.detail).toContain('size');
+    expect((await api().post('/v1/uploads').send({ filename: 'x.mp4', size: 1, extra: 1 }).expect(400)).body.detail).toContain('extra');
+    expect((await api().post('/v1/uploads/complete').send({ key: 'inputs/other.mp4' }).expect(400)).body.detail).toContain('POST /v1/uploads');
+    const never = 'uploads/0b7c4c1e-5d4a-4b8e-9f2e-1a2b3c4d5e6f/never.mp4';
+    expect((await api().post('/v1/uploads/complete').send({ key: never }).expect(404)).body.detail).toContain('PUT the file');
+    await request(server()).post('/v1/uploads').auth(stack.tokens.read, { type: 'bearer' }).send({ filename: 'x.mp4', size: 1 }).expect(403);
+  });
+
+  it('413 problem+json for a job request body over 64 KB', async () => {
+    const res = await api()
+      .post('/v1/jobs')
+      .send({ pipeline: 'video-detect', input: { key: 'x'.repeat(70_000) } })
+      .expect(413);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.detail).toMatch(/the request body is \d+ bytes; this endpoint accepts at most 65536/);
+    const bad = await api().post('/v1/jobs').set('content-type', 'application/json').send('{"pipeline":').expect(400);
+    expect(bad.body.detail).toContain('JSON');
   });
 });

@@ -21,6 +21,13 @@ export class ProblemFilter implements ExceptionFilter {
       } else {
         detail = message ?? exception.message;
       }
+    } else if (isClientHttpError(exception)) {
+      // body-parser's errors (http-errors): too large, unsupported charset (Nest itself maps malformed JSON to a 400).
+      status = exception.status;
+      detail =
+        exception.type === 'entity.too.large'
+          ? `the request body is ${exception.length} bytes; this endpoint accepts at most ${exception.limit}`
+          : exception.message;
     } else {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
@@ -29,4 +36,18 @@ export class ProblemFilter implements ExceptionFilter {
       .type('application/problem+json')
       .json({ type: 'about:blank', title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error', status, detail, ...(errors ? { errors } : {}) });
   }
+}
+
+interface ClientHttpError {
+  status: number;
+  expose: true;
+  message: string;
+  type?: string;
+  length?: number;
+  limit?: number;
+}
+
+function isClientHttpError(e: unknown): e is ClientHttpError {
+  const x = e as Partial<ClientHttpError> | null;
+  return typeof x === 'object' && x !== null && x.expose === true && typeof x.status === 'number' && x.status >= 400 && x.status < 500;
 }

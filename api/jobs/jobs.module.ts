@@ -16,5 +16,6 @@ import { MODEL_REGISTRY, STORAGE } from './tokens';
     { provide: MODEL_REGISTRY, inject: [API_ENV], useFactory: (env: ApiEnv) => new ModelRegistry(env.MODEL_DIR) },
     { provide: STORAGE, inject: [API_ENV], useFactory: (env: ApiEnv) => S3Storage.fromEnv(env) },
   ],
+  exports: [MODEL_REGISTRY, STORAGE],
 })
 export class JobsModule {}

@@ -1,0 +1,39 @@
+import { sniffMedia } from './sniff';
+
+const bytes = (...parts: (string | number[])[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+
+describe('sniffMedia', () => {
+  const ts = Buffer.alloc(376);
+  ts[0] = 0x47;
+  ts[188] = 0x47;
+
+  it.each([
+    ['mp4', bytes([0, 0, 0, 0x20], 'ftypisom')],
+    ['mov', bytes([0, 0, 0, 8], 'wide')],
+    ['matroska', bytes([0x1a, 0x45, 0xdf, 0xa3, 0x9f])],
+    ['avi', bytes('RIFF', [0, 0, 0, 0], 'AVI LIST')],
+    ['mpegts', ts],
+    ['mpeg-ps', bytes([0, 0, 1, 0xba, 0x44])],
+    ['flv', bytes('FLV', [1, 5])],
+    ['ogg', bytes('OggS', [0])],
+  ])('accepts %s', (container, head) => {
+    expect(sniffMedia(head)).toEqual({ video: true, container });
+  });
+
+  it.each([
+    ['a PNG image', bytes([0x89], 'PNG\r\n\x1a\n')],
+    ['a JPEG image', bytes([0xff, 0xd8, 0xff, 0xe0])],
+    ['a PDF document', bytes('%PDF-1.7')],
+    ['a ZIP archive', bytes('PK', [3, 4])],
+    ['a WAV audio file', bytes('RIFF', [0, 0, 0, 0], 'WAVEfmt ')],
+    ['a text file', bytes('hello, this is not a video\n')],
+    ['an empty file', Buffer.alloc(0)],
+    ['an unrecognised binary file', bytes([0, 1, 2, 3, 4, 5, 6, 7, 8])],
+  ])('names %s', (what, head) => {
+    expect(sniffMedia(head)).toEqual({ video: false, what });
+  });
+
+  it('does not take one 0x47 byte for a transport stream', () => {
+    expect(sniffMedia(bytes('G', [0, 0, 0])).video).toBe(false);
+  });
+});

@@ -1,0 +1,105 @@
+import {
+  BadRequestException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  NotFoundException,
+  PayloadTooLargeException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { S3ServiceException } from '@aws-sdk/client-s3';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { notVideoMessage, sniffMedia, SNIFF_BYTES } from '../../activities/media/sniff';
+import { ObjectNotFoundError, type S3Storage } from '../../activities/storage/s3-storage';
+import { API_ENV, type ApiEnv } from '../env';
+import { STORAGE } from '../jobs/tokens';
+import type { CompleteUploadDto, CreateUploadDto, UploadedView, UploadPlanView } from './dto/uploads.dto';
+import { readHead } from './read-head';
+import { isUploadKey, planParts, uploadKey } from './upload-plan';
+
+const mib = (n: number): string => `${(n / 1024 ** 2).toFixed(0)} MiB`;
+
+/** Client uploads straight to S3 (presigned, multipart for large files) or streamed through the API (small files). */
+@Injectable()
+export class UploadsService {
+  constructor(
+    @Inject(STORAGE) private readonly storage: S3Storage,
+    @Inject(API_ENV) private readonly env: ApiEnv,
+  ) {}
+
+  async create(dto: CreateUploadDto): Promise<UploadPlanView> {
+    if (dto.size > this.env.UPLOAD_MAX_BYTES) {
+      throw new PayloadTooLargeException(`the file is ${dto.size} bytes; uploads are limited to ${this.env.UPLOAD_MAX_BYTES} bytes (UPLOAD_MAX_BYTES)`);
+    }
+    const key = uploadKey(randomUUID(), dto.filename);
+    const contentType = dto.contentType ?? 'application/octet-stream';
+    const ttl = this.env.PRESIGN_TTL_SECONDS;
+    const expiresAt = new Date(Date.now() + ttl * 1000).toISOString();
+    const plan = planParts(dto.size, this.env.UPLOAD_PART_BYTES);
+    if (!plan.multipart) {
+      const url = await this.storage.presignPut(key, contentType, ttl);
+      return { key, partSize: plan.partSize, parts: [{ partNumber: 1, url }], headers: { 'content-type': contentType }, expiresAt };
+    }
+    const uploadId = await this.storage.createMultipartUpload(key, contentType);
+    const numbers = Array.from({ length: plan.partCount }, (_, i) => i + 1);
+    const parts = await Promise.all(
+      numbers.map(async (partNumber) => ({ partNumber, url: await this.storage.presignUploadPart(key, uploadId, partNumber, ttl) })),
+    );
+    return { key, uploadId, partSize: plan.partSize, parts, headers: {}, expiresAt };
+  }
+
+  /** Finishes a multipart upload (or checks a one-part one) and checks that the content is a video. */
+  async complete(dto: CompleteUploadDto): Promise<UploadedView> {
+    if (!isUploadKey(dto.key)) throw new BadRequestException('key must be a key returned by POST /v1/uploads');
+    if (dto.uploadId !== undefined) {
+      if (!dto.parts?.length) throw new BadRequestException('parts is required with uploadId: every part number with the ETag its PUT returned');
+      try {
+        await this.storage.completeMultipartUpload(dto.key, dto.uploadId, dto.parts);
+      } catch (err) {
+        if (err instanceof S3ServiceException && (err.$metadata.httpStatusCode ?? 500) < 500) {
+          throw new BadRequestException(
+            `S3 refused to complete the upload (${err.name}): check uploadId, and that every part was uploaded and listed with its ETag`,
+          );
+        }
+        throw err;
+      }
+    }
+    let size: number;
+    try {
+      size = (await this.storage.head(dto.key)).size;
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) throw new NotFoundException(`nothing was uploaded to ${dto.key}: PUT the file to the presigned URL first`);
+      throw err;
+    }
+    const sniffed = sniffMedia(size === 0 ? Buffer.alloc(0) : await this.storage.getHead(dto.key, Math.min(SNIFF_BYTES, size)));
+    if (!sniffed.video) {
+      await this.storage.deleteMany([dto.key]);
+      throw new UnprocessableEntityException(`${notVideoMessage('the upload', sniffed)} (it was deleted)`);
+    }
+    return { key: dto.key, size, container: sniffed.container };
+  }
+
+  /** Streams a small request body to S3 after checking its first bytes; nothing is stored when the check fails. */
+  async direct(filename: string, contentLength: string | undefined, contentType: string | undefined, req: Readable): Promise<UploadedView> {
+    if (contentLength === undefined) {
+      throw new HttpException('send Content-Length (for a stream of unknown size, use POST /v1/uploads)', HttpStatus.LENGTH_REQUIRED);
+    }
+    const size = Number(contentLength);
+    if (size > this.env.UPLOAD_DIRECT_MAX_BYTES) {
+      throw new PayloadTooLargeException(
+        `direct uploads are limited to ${mib(this.env.UPLOAD_DIRECT_MAX_BYTES)} (UPLOAD_DIRECT_MAX_BYTES); use POST /v1/uploads for larger files`,
+      );
+    }
+    const { head, body } = await readHead(req, SNIFF_BYTES);
+    const sniffed = sniffMedia(head);
+    if (!sniffed.video) {
+      body.resume(); // read the rest so the client gets the answer
+      throw new UnprocessableEntityException(notVideoMessage(filename, sniffed));
+    }
+    const key = uploadKey(randomUUID(), filename);
+    await this.storage.put(key, body, contentType?.startsWith('video/') ? contentType : 'application/octet-stream', size);
+    return { key, size, container: sniffed.container };
+  }
+}
