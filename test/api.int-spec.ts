@@ -4,8 +4,11 @@ import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
-import { writeFile } from './support/media';
-import { startTestStack, type TestStack } from './support/stack';
+import { Client, Connection } from '@temporalio/client';
+import { parseJsonl } from '../activities/video-detect/frame-lines';
+import { makeMovingTextVideo, movingText, writeFile } from './support/media';
+import { until } from './support/processes';
+import { startTestStack, waitForJob, type TestStack } from './support/stack';
 
 let stack: TestStack;
 const server = (): Parameters<typeof request>[0] => stack.app.getHttpServer() as Parameters<typeof request>[0];
@@ -183,5 +186,89 @@ describe('uploads', () => {
     expect(res.body.detail).toMatch(/the request body is \d+ bytes; this endpoint accepts at most 65536/);
     const bad = await api().post('/v1/jobs').set('content-type', 'application/json').send('{"pipeline":').expect(400);
     expect(bad.body.detail).toContain('JSON');
+  });
+});
+
+describe('retry and results', () => {
+  const video = movingText({ frames: 80, x: (n) => 20 + 3 * n });
+  let key: string;
+  let connection: Connection;
+  let client: Client;
+  const getJob = async (id: string) => (await api().get(`/v1/jobs/${id}`).expect(200)).body as Job;
+  interface Job {
+    id: string;
+    status: string;
+    progress: { chunksDone: number } | null;
+    result: { frames: number; framesReused: number; detections: number } | null;
+  }
+
+  beforeAll(async () => {
+    const path = join(dir(), 'retry.mp4');
+    await makeMovingTextVideo(path, video);
+    key = ((await api().put('/v1/uploads/retry.mp4').set('content-type', 'video/mp4').send(readFileSync(path)).expect(201)).body as { key: string }).key;
+    connection = await Connection.connect({ address: process.env['TEMPORAL_ADDRESS']! });
+    client = new Client({ connection });
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+  });
+
+  it('a retry of a terminated job reuses the chunks it finished and still covers every frame once; results stream and link', async () => {
+    const params = { chunkFrames: 8, checkpointFrames: 4 };
+    const first = (await api().post('/v1/jobs').send({ pipeline: 'video-detect', input: { key }, params }).expect(201)).body as Job;
+    await until('one finished chunk', async () => ((await getJob(first.id)).progress?.chunksDone ?? 0) >= 1, 120_000, 200);
+    await client.workflow.getHandle(first.id).terminate('test: a job that died half way');
+    expect((await getJob(first.id)).status).toBe('terminated');
+
+    const retried = (await api().post(`/v1/jobs/${first.id}/retry`).expect(201)).body as Job;
+    expect(retried.id).not.toBe(first.id);
+    const done = await waitForJob(() => getJob(retried.id));
+    expect(done.status).toBe('completed');
+    expect(done.result!.frames).toBe(video.frames);
+    expect(done.result!.framesReused).toBeGreaterThanOrEqual(params.chunkFrames);
+    expect(done.result!.framesReused).toBeLessThan(video.frames);
+
+    const results = (await api().get(`/v1/jobs/${retried.id}/results`).expect(200)).body as {
+      files: { name: string; url: string; size: number; download: string; contentType: string }[];
+    };
+    expect(results.files.map((f) => f.name)).toEqual(['detections', 'summary']);
+    const detections = results.files[0]!;
+    const streamed = await api()
+      .get(detections.download)
+      .buffer(true)
+      .parse((res, cb) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => cb(null, Buffer.concat(parts)));
+      });
+    expect(streamed.status).toBe(200);
+    expect(streamed.headers['content-type']).toContain('application/x-ndjson');
+    expect(streamed.headers['content-disposition']).toContain(`${retried.id}-detections.jsonl`);
+    const body = streamed.body as Buffer;
+    expect(body.length).toBe(detections.size);
+    expect(Buffer.from(await (await fetch(detections.url)).arrayBuffer())).toEqual(body);
+    const frames = parseJsonl(body.toString('utf8'));
+    expect(frames.map((f) => f.frame)).toEqual([...Array(video.frames).keys()]);
+    expect(frames.reduce((n, f) => n + f.detections.length, 0)).toBe(done.result!.detections);
+
+    // A completed job is not retried; a finished job's results exist, a missing file is named.
+    expect((await api().post(`/v1/jobs/${retried.id}/retry`).expect(409)).body.detail).toContain('/results');
+    expect((await api().get(`/v1/jobs/${retried.id}/results/nope`).expect(404)).body.detail).toContain('detections, summary');
+    expect((await api().get(`/v1/jobs/${first.id}/results`).expect(409)).body.detail).toContain('terminated');
+  });
+
+  it('retry: 404 for an unknown job, 409 while running, 403 for a read token', async () => {
+    await api().post('/v1/jobs/no-such-job/retry').expect(404);
+    const running = (
+      await api()
+        .post('/v1/jobs')
+        .send({ pipeline: 'video-detect', input: { key }, params: { chunkFrames: 8 } })
+        .expect(201)
+    ).body as Job;
+    expect((await api().post(`/v1/jobs/${running.id}/retry`).expect(409)).body.detail).toContain('still running');
+    expect((await api().get(`/v1/jobs/${running.id}/results`).expect(409)).body.detail).toContain('events');
+    await request(server()).post(`/v1/jobs/${running.id}/retry`).auth(stack.tokens.read, { type: 'bearer' }).expect(403);
+    await api().post(`/v1/jobs/${running.id}/cancel`).expect(202);
   });
 });

@@ -159,7 +159,7 @@ async function runChunks(
       scheduled++;
       const detectChunk = gpuActivity(input, chunk);
       void scope
-        .run(() => detectChunk({ jobId: input.jobId, inputKey: input.inputKey, media, chunk, params: input.params }))
+        .run(() => detectChunk({ jobId: input.jobId, inputKey: input.inputKey, media, chunk, params: input.params, reuseFrom: input.reuseFrom }))
         .then(onResult, (err: Error) => {
           if (failure === undefined) {
             failure = err;

@@ -47,10 +47,10 @@ export class S3Storage {
     return new S3Storage(client, env.S3_BUCKET);
   }
 
-  async head(key: string): Promise<{ size: number; etag: string }> {
+  async head(key: string): Promise<{ size: number; etag: string; lastModified: Date | undefined }> {
     try {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { size: out.ContentLength ?? 0, etag: out.ETag ?? '' };
+      return { size: out.ContentLength ?? 0, etag: out.ETag ?? '', lastModified: out.LastModified };
     } catch (err) {
       throw notFound(err, key);
     }

@@ -57,7 +57,18 @@ async function detectChunk(deps: GpuDeps, input: DetectChunkInput): Promise<Chun
     );
   }
 
-  const stored = (await storage.list(chunkPartsPrefix(jobId, chunk.index))).map(parsePartKey).filter((p): p is StoredPart => p !== undefined);
+  let stored = await storedParts(storage, jobId, chunk.index);
+  let framesReused = 0;
+  if (input.reuseFrom && stored.length === 0) {
+    // A retry: take the earlier job's finished work on this chunk (same input, same params) instead of computing it.
+    const reused = resumePlan(chunk, await storedParts(storage, input.reuseFrom, chunk.index)).chain;
+    for (const p of reused) await storage.copy(p.key, chunkPartKey(jobId, chunk.index, p.start, p.end));
+    if (reused.length) {
+      stored = await storedParts(storage, jobId, chunk.index);
+      framesReused = sampledFrames(chunk.startFrame, reused[reused.length - 1]!.end, params.sampleInterval);
+      ctx.log.info('reusing stored parts of an earlier job', { chunk: chunk.index, from: input.reuseFrom, frames: framesReused });
+    }
+  }
   const plan = resumePlan(chunk, stored);
   if (plan.stale.length) await storage.deleteMany(plan.stale.map((p) => p.key));
   const previous = ctx.info.heartbeatDetails as ChunkHeartbeat | undefined;
@@ -87,7 +98,12 @@ async function detectChunk(deps: GpuDeps, input: DetectChunkInput): Promise<Chun
     framesReprocessed: previous ? sampledFrames(start, Math.max(start, previous.nextFrame), params.sampleInterval) : 0,
     attempt: ctx.info.attempt,
     resumedFrom: start,
+    ...(framesReused ? { framesReused } : {}),
   };
+}
+
+async function storedParts(storage: S3Storage, jobId: string, chunk: number): Promise<StoredPart[]> {
+  return (await storage.list(chunkPartsPrefix(jobId, chunk))).map(parsePartKey).filter((p): p is StoredPart => p !== undefined);
 }
 
 /** Decode + inference from `state.checkpointFrame` to the chunk end; returns the frame the decoder stopped at. */

@@ -63,10 +63,22 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
       }
       const retries = input.results.reduce((n, r) => n + r.attempt - 1, 0);
       const framesReprocessed = input.results.reduce((n, r) => n + r.framesReprocessed, 0);
+      const framesReused = input.results.reduce((n, r) => n + (r.framesReused ?? 0), 0);
       const resumes = input.chunks
         .flatMap((c) => input.results.filter((r) => r.index === c.index && r.resumedFrom > c.startFrame))
         .map((r) => ({ chunk: r.index, fromFrame: r.resumedFrom, attempt: r.attempt }));
-      const result: VideoDetectionResult = { jobId: input.jobId, frames, detections, retries, framesReprocessed, resumes, labels, keys, media: input.media };
+      const result: VideoDetectionResult = {
+        jobId: input.jobId,
+        frames,
+        detections,
+        retries,
+        framesReprocessed,
+        framesReused,
+        resumes,
+        labels,
+        keys,
+        media: input.media,
+      };
       await storage.put(keys.detections, lines.join(''), 'application/x-ndjson');
       await storage.put(keys.summary, JSON.stringify({ ...result, model: input.params.model, params: input.params }, null, 2), 'application/json');
       await storage.put(

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Sse } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Sse, StreamableFile } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { ListJobsQueryDto } from './dto/list-jobs.dto';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateJobDto } from './dto/create-job.dto';
 import type { JobSummary, JobView } from './job-view';
-import { JobsService } from './jobs.service';
+import { JobsService, type JobResults } from './jobs.service';
 import { validated } from '../common/validation';
 import { RequireScope } from '../auth/scopes';
 
@@ -41,6 +41,28 @@ export class JobsController {
   @ApiOperation({ summary: 'Cancel a running job: ffmpeg is killed, inference stops, partial outputs are deleted' })
   cancel(@Param('id') id: string): Promise<JobView> {
     return this.jobs.cancel(id);
+  }
+
+  @Post(':id/retry')
+  @RequireScope('submit')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Run a failed or cancelled job again as a new job: same input and params; chunk outputs it stored are reused, not recomputed' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key, same retry job' })
+  retry(@Param('id') id: string, @Headers('idempotency-key') idempotencyKey?: string): Promise<JobView> {
+    return this.jobs.retry(id, idempotencyKey);
+  }
+
+  @Get(':id/results')
+  @ApiOperation({ summary: "A completed job's files: presigned download links, and API paths that stream them" })
+  results(@Param('id') id: string): Promise<JobResults> {
+    return this.jobs.results(id);
+  }
+
+  @Get(':id/results/:name')
+  @ApiOperation({ summary: 'Stream one result file (detections: merged JSON Lines, one line per frame; summary: JSON)' })
+  async resultFile(@Param('id') id: string, @Param('name') name: string): Promise<StreamableFile> {
+    const file = await this.jobs.resultFile(id, name);
+    return new StreamableFile(file.body, { type: file.contentType, length: file.size, disposition: `attachment; filename="${file.filename}"` });
   }
 
   @Get(':id')

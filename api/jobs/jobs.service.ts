@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { defaultPayloadConverter, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { checkParams } from '../../activities/video-detect/params';
 import type { ModelRegistry } from '../../activities/inference/models/registry';
 import type { S3Storage } from '../../activities/storage/s3-storage';
@@ -14,6 +15,7 @@ import {
   VIDEO_DETECT_DEFAULTS,
   type ChunkHeartbeat,
   type JobProgress,
+  type VideoDetectionInput,
   type VideoDetectionResult,
   type VideoDetectParams,
 } from '../../workflows/contracts';
@@ -41,35 +43,112 @@ export class JobsService {
 
   /** Starts a job; a repeated submit with the same idempotency key returns the existing job. */
   async create(dto: CreateJobDto, idempotencyKey?: string): Promise<JobView> {
-    if (idempotencyKey !== undefined && !isValidIdempotencyKey(idempotencyKey)) {
-      throw new BadRequestException('Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -');
-    }
+    checkIdempotencyKey(idempotencyKey);
     const params: VideoDetectParams = { ...VIDEO_DETECT_DEFAULTS, ...stripUndefined(dto.params ?? {}) };
     const problems = checkParams(params, this.models.names());
     if (problems.length) throw new BadRequestException(problems);
-    const jobId = buildJobId(VIDEO_DETECT, idempotencyKey, () => randomUUID());
+    return this.start(
+      buildJobId(VIDEO_DETECT, idempotencyKey, () => randomUUID()),
+      dto.input.key,
+      params,
+    );
+  }
+
+  /**
+   * A new job with a finished job's input and params. Chunk parts the earlier job stored are copied instead of
+   * computed again, unless the input object changed since that job started.
+   */
+  async retry(id: string, idempotencyKey?: string): Promise<JobView> {
+    checkIdempotencyKey(idempotencyKey);
+    const job = await this.get(id, { queryProgress: false });
+    if (job.status === 'running') throw new ConflictException(`job '${id}' is still running; cancel it first or wait for it to end`);
+    if (job.status === 'completed') throw new ConflictException(`job '${id}' completed; its results are at GET /v1/jobs/${id}/results`);
+    const original = await this.originalInput(id);
+    const input = await this.storage.head(original.inputKey).catch(() => undefined);
+    const unchanged = input?.lastModified !== undefined && input.lastModified.getTime() < Date.parse(job.createdAt);
+    return this.start(
+      buildJobId(VIDEO_DETECT, idempotencyKey, () => randomUUID()),
+      original.inputKey,
+      original.params,
+      unchanged ? id : undefined,
+    );
+  }
+
+  private async start(jobId: string, inputKey: string, params: VideoDetectParams, reuseFrom?: string): Promise<JobView> {
     await this.client.workflow.start<typeof videoDetectionWorkflow>('videoDetectionWorkflow', {
       taskQueue: this.env.PIPELINE_TASK_QUEUE,
       workflowId: jobId,
       args: [
         {
           jobId,
-          inputKey: dto.input.key,
+          inputKey,
           params,
           gpuTaskQueue: this.env.GPU_TASK_QUEUE,
           maxParallelChunks: this.env.JOB_MAX_PARALLEL_CHUNKS,
           heartbeatTimeoutSeconds: this.env.JOB_HEARTBEAT_TIMEOUT_SECONDS,
+          ...(reuseFrom ? { reuseFrom } : {}),
         },
       ],
       workflowExecutionTimeout: `${this.env.JOB_DEADLINE_HOURS}h`,
       workflowIdConflictPolicy: 'USE_EXISTING',
       typedSearchAttributes: [
         { key: AnvilPipeline, value: VIDEO_DETECT },
-        { key: AnvilInputKey, value: dto.input.key },
+        { key: AnvilInputKey, value: inputKey },
       ],
     });
     // A job just started has no progress to query yet: answer at once, without waiting for a worker.
     return this.get(jobId, { queryProgress: false });
+  }
+
+  /** The input a job was submitted with: the first event of its first run (later runs carry continue-as-new state). */
+  private async originalInput(id: string): Promise<VideoDetectionInput> {
+    const description = await this.client.workflow.getHandle(id).describe();
+    const runId = description.raw.workflowExecutionInfo?.firstRunId || description.runId;
+    const history = await this.client.workflowService.getWorkflowExecutionHistory({
+      namespace: this.env.TEMPORAL_NAMESPACE,
+      execution: { workflowId: id, runId },
+      maximumPageSize: 1,
+    });
+    const payload = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    if (!payload) throw new ConflictException(`job '${id}' has no readable input (its history is past retention)`);
+    return defaultPayloadConverter.fromPayload<VideoDetectionInput>(payload);
+  }
+
+  /** Presigned links to a completed job's files. */
+  async results(id: string): Promise<JobResults> {
+    const keys = await this.resultKeys(id);
+    const files = await Promise.all(
+      RESULT_FILES.map(async (f) => {
+        const key = keys[f.key];
+        const { size } = await this.storage.head(key);
+        return {
+          name: f.name,
+          contentType: f.contentType,
+          size,
+          url: await this.storage.presignGet(key, this.env.PRESIGN_TTL_SECONDS),
+          download: `/v1/jobs/${encodeURIComponent(id)}/results/${f.name}`,
+        };
+      }),
+    );
+    return { id, status: 'completed', files };
+  }
+
+  /** One result file's bytes, streamed from S3. */
+  async resultFile(id: string, name: string): Promise<{ body: Readable; size: number; contentType: string; filename: string }> {
+    const file = RESULT_FILES.find((f) => f.name === name);
+    if (!file) throw new NotFoundException(`no result file '${name}'; files are ${RESULT_FILES.map((f) => f.name).join(', ')}`);
+    const { body, size } = await this.storage.getStream((await this.resultKeys(id))[file.key]);
+    return { body, size, contentType: file.contentType, filename: `${id}-${file.filename}` };
+  }
+
+  private async resultKeys(id: string): Promise<VideoDetectionResult['keys']> {
+    const job = await this.get(id, { queryProgress: false });
+    if (job.status !== 'completed' || !job.result) {
+      throw new ConflictException(
+        `job '${id}' is ${job.status}; results exist once it has completed${job.status === 'running' ? ' (GET /v1/jobs/:id/events to wait)' : ''}`,
+      );
+    }
+    return job.result.keys;
   }
 
   /** A page of jobs from Temporal visibility (running first, then most recently closed); `nextCursor` fetches the next. */
@@ -196,6 +275,22 @@ function describeFailure(err: unknown): { type: string | null; message: string }
   while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
   const type = cause instanceof Error && 'type' in cause ? ((cause as { type?: string }).type ?? null) : null;
   return { type, message: cause instanceof Error ? cause.message : String(cause) };
+}
+
+function checkIdempotencyKey(key: string | undefined): void {
+  if (key !== undefined && !isValidIdempotencyKey(key)) throw new BadRequestException('Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+}
+
+/** The files of a video-detect result, as the API names them. */
+const RESULT_FILES = [
+  { name: 'detections', key: 'detections', contentType: 'application/x-ndjson', filename: 'detections.jsonl' },
+  { name: 'summary', key: 'summary', contentType: 'application/json', filename: 'summary.json' },
+] as const;
+
+export interface JobResults {
+  id: string;
+  status: 'completed';
+  files: { name: string; contentType: string; size: number; url: string; download: string }[];
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -46,6 +46,8 @@ export interface VideoDetectionInput {
   heartbeatTimeoutSeconds?: number;
   /** Chunks per workflow run before continue-as-new; defaults to 300. */
   chunksPerRun?: number;
+  /** A failed or cancelled job with the same input and params whose stored chunk parts this job reuses (retry). */
+  reuseFrom?: string;
   /** Carried across continue-as-new; callers leave it out. */
   resume?: { media: MediaInfo; completed: ChunkResult[]; progress: JobProgress };
 }
@@ -64,6 +66,8 @@ export interface DetectChunkInput {
   media: MediaInfo;
   chunk: Chunk;
   params: VideoDetectParams;
+  /** A job whose parts of this chunk are copied before processing (`VideoDetectionInput.reuseFrom`). */
+  reuseFrom?: string;
 }
 
 /** Heartbeat details of `detectChunk`: the resume point and what the attempt has done. */
@@ -90,6 +94,8 @@ export interface ChunkResult {
   attempt: number;
   /** First frame the finishing attempt decoded: above `startFrame` when it resumed from a checkpoint. */
   resumedFrom: number;
+  /** Processed frames taken from the `reuseFrom` job's parts instead of computed. */
+  framesReused?: number;
 }
 
 export interface MergeInput {
@@ -108,6 +114,8 @@ export interface VideoDetectionResult {
   /** Chunk attempts after the first, and frames computed twice because of them. */
   retries: number;
   framesReprocessed: number;
+  /** Frames taken from an earlier job's stored parts (a retry), not computed again. */
+  framesReused: number;
   /** Chunks finished by an attempt that resumed from a checkpoint. */
   resumes: { chunk: number; fromFrame: number; attempt: number }[];
   /** Detections per label. */
