@@ -6,6 +6,8 @@ import { HealthController } from './health/health.controller';
 import { JobsModule } from './jobs/jobs.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UploadsModule } from './uploads/uploads.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { PipelinesModule } from './pipelines/pipelines.module';
 
 @Global()
 @Module({})
@@ -20,7 +22,7 @@ export class AppModule {
   static with(env: ApiEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [EnvModule.with(env), TemporalModule, JobsModule, UploadsModule],
+      imports: [EnvModule.with(env), TemporalModule, JobsModule, UploadsModule, PipelinesModule, MetricsModule],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

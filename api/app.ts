@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { MetricsService } from './metrics/metrics.service';
 import { ProblemFilter } from './common/problem.filter';
 import type { ApiEnv } from './env';
 import { json } from 'express';
@@ -9,6 +10,7 @@ import { json } from 'express';
 /** Builds the Nest app (used by main.ts and by the e2e tests). */
 export async function createApp(env: ApiEnv, opts: { logger?: false } = {}): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.with(env), { ...(opts.logger === false ? { logger: false } : {}), bodyParser: false });
+  app.use(app.get(MetricsService).middleware());
   // Job requests are small: refuse large bodies before parsing them.
   app.use(json({ limit: '64kb' }));
   app.useGlobalFilters(new ProblemFilter());

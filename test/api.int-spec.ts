@@ -272,3 +272,34 @@ describe('retry and results', () => {
     await api().post(`/v1/jobs/${running.id}/cancel`).expect(202);
   });
 });
+
+describe('pipelines and metrics', () => {
+  it('GET /v1/pipelines describes video-detect with limits the API really enforces', async () => {
+    const { pipelines } = (await api().get('/v1/pipelines').expect(200)).body as {
+      pipelines: { name: string; params: { properties: Record<string, { minimum?: number; maximum?: number; enum?: string[]; default?: unknown }> } }[];
+    };
+    expect(pipelines.map((p) => p.name)).toEqual(['video-detect']);
+    const props = pipelines[0]!.params.properties;
+    expect(props['model']!.enum).toContain(props['model']!.default);
+    for (const [name, p] of Object.entries(props)) {
+      if (p.maximum === undefined) continue;
+      const over = p.maximum + (Number.isInteger(p.maximum) && p.maximum > 1 ? 1 : 0.5);
+      const res = await api()
+        .post('/v1/jobs')
+        .send({ pipeline: 'video-detect', input: { key: 'inputs/x.mp4' }, params: { [name]: over } })
+        .expect(400);
+      expect(res.body.detail).toContain(name);
+    }
+  });
+
+  it('GET /metrics (no token) counts requests by route and jobs by state', async () => {
+    const res = await request(server()).get('/metrics').expect(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    const text = res.text;
+    expect(text).toMatch(/anvil_http_requests_total\{method="POST",route="\/v1\/jobs",status="201"\} [1-9]/);
+    expect(text).toMatch(/anvil_http_requests_total\{method="GET",route="\/v1\/jobs",status="401"\} [1-9]/);
+    const completed = /anvil_jobs\{pipeline="video-detect",state="completed"\} (\d+)/.exec(text);
+    expect(Number(completed?.[1])).toBeGreaterThanOrEqual(1);
+    expect(text).toContain('anvil_api_process_resident_memory_bytes');
+  });
+});
