@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { parseEnv } from '../activities/config/parse-env';
 import { parseApiTokens } from './auth/api-tokens';
 import { S3EnvSchema } from '../activities/config/s3-env';
+import { EgressEnvSchema } from '../activities/config/egress-env';
 import { TaskQueueEnvSchema } from '../activities/config/task-queue-env';
 import { TemporalEnvSchema } from '../activities/config/temporal-env';
 
 /** API settings, validated once at start (see main.ts); injected as `ApiEnv`. */
 export const ApiEnvSchema = TemporalEnvSchema.merge(S3EnvSchema)
   .merge(TaskQueueEnvSchema)
+  .merge(EgressEnvSchema)
   .extend({
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     API_HOST: z.string().default('127.0.0.1'),

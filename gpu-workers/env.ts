@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { parseEnv } from '../activities/config/parse-env';
 import { S3EnvSchema } from '../activities/config/s3-env';
+import { EgressEnvSchema } from '../activities/config/egress-env';
 import { TaskQueueEnvSchema } from '../activities/config/task-queue-env';
 import { TemporalEnvSchema } from '../activities/config/temporal-env';
 
 /** Worker settings, validated once at start; `process.env` is read nowhere else in worker code. */
 const WorkerEnvSchema = TemporalEnvSchema.merge(S3EnvSchema)
   .merge(TaskQueueEnvSchema)
+  .merge(EgressEnvSchema)
   .extend({
     /** Extra model manifests (`*.json`) beside the built-in models. */
     MODEL_DIR: z.string().optional(),

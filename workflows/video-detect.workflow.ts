@@ -2,6 +2,7 @@ import {
   ActivityCancellationType,
   CancellationScope,
   condition,
+  ContinueAsNew,
   continueAsNew,
   defineQuery,
   isCancellation,
@@ -15,10 +16,12 @@ import {
 import {
   AnvilStage,
   initialProgress,
+  VIDEO_DETECT,
   NON_RETRYABLE_FAILURES,
   TaskQueue,
   type Chunk,
   type ChunkResult,
+  type EgressActivities,
   type GpuActivities,
   type JobProgress,
   type JobStage,
@@ -27,6 +30,7 @@ import {
   type VideoDetectionInput,
   type VideoDetectionResult,
 } from './contracts';
+import { failureOf, jobEvents } from './job-events';
 import { planChunks, sampledFrames } from './plan-chunks';
 
 export const progressQuery = defineQuery<JobProgress>('progress');
@@ -44,6 +48,9 @@ const cpu = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '15 minutes',
   retry,
 });
+
+// An input URL is copied into the bucket first: hours for a huge file on a slow link, heartbeating bytes.
+const egress = proxyActivities<EgressActivities>({ startToCloseTimeout: '6 hours', heartbeatTimeout: '2 minutes', retry });
 
 /** The GPU activity of one chunk, with timeouts sized for pod loss and for the chunk's length. */
 function gpuActivity(input: VideoDetectionInput, chunk: Chunk): GpuActivities['detectChunk'] {
@@ -69,6 +76,9 @@ function gpuActivity(input: VideoDetectionInput, chunk: Chunk): GpuActivities['d
 export async function videoDetectionWorkflow(input: VideoDetectionInput): Promise<VideoDetectionResult> {
   const progress: JobProgress = input.resume?.progress ?? initialProgress();
   setHandler(progressQuery, () => progress);
+  const events = jobEvents(input);
+  if (!input.resume)
+    events.emit('started', { status: 'running', pipeline: VIDEO_DETECT, input: input.inputUrl ? { url: input.inputUrl } : { key: input.inputKey } });
   // The memo keeps a copy of the progress that `describe` returns with no worker running; it is
   // refreshed at stage changes and every tenth of the frames (each update is a history event).
   let memoDone = -1;
@@ -76,6 +86,7 @@ export async function videoDetectionWorkflow(input: VideoDetectionInput): Promis
     if (!force && progress.done - memoDone < progress.total / 10) return;
     memoDone = progress.done;
     upsertMemo({ progress: { ...progress } });
+    if (!force) events.emit('progress', { status: 'running', progress: { ...progress } });
   };
   const setStage = (stage: JobStage): void => {
     progress.stage = stage;
@@ -84,6 +95,10 @@ export async function videoDetectionWorkflow(input: VideoDetectionInput): Promis
   };
   try {
     let media = input.resume?.media;
+    if (!media && input.inputUrl) {
+      setStage('fetching');
+      await egress.fetchInput({ url: input.inputUrl, key: input.inputKey });
+    }
     if (!media) {
       setStage('probing');
       media = await cpu.probeMedia({ inputKey: input.inputKey, params: input.params });
@@ -97,6 +112,7 @@ export async function videoDetectionWorkflow(input: VideoDetectionInput): Promis
     await runChunks(input, media, chunks, completed, progress, () => saveProgress(false));
     if (completed.size < chunks.length) {
       // History stays small: the next run carries only the chunk results.
+      await events.flush();
       return await continueAsNew<typeof videoDetectionWorkflow>({ ...input, resume: { media, completed: [...completed.values()], progress } });
     }
 
@@ -105,12 +121,20 @@ export async function videoDetectionWorkflow(input: VideoDetectionInput): Promis
     const result = await cpu.mergeDetections({ jobId: input.jobId, inputKey: input.inputKey, media, params: input.params, chunks, results });
     setStage('completed');
     progress.etaSeconds = 0;
+    const { frames, detections, labels, keys } = result;
+    events.emit('completed', { status: 'completed', result: { frames, detections, labels, keys } });
+    await events.flush();
     return result;
   } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
     if (isCancellation(err)) {
       // Cancelled: the GPU activities have stopped (WAIT_CANCELLATION_COMPLETED); drop their partial parts.
       await CancellationScope.nonCancellable(() => cpu.deleteJobOutputs({ jobId: input.jobId }));
+      events.emit('cancelled', { status: 'cancelled' });
+    } else {
+      events.emit('failed', { status: 'failed', failure: failureOf(err) });
     }
+    await events.flush();
     throw err;
   }
 }

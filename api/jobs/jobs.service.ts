@@ -2,6 +2,8 @@ import { BadRequestException, ConflictException, Inject, Injectable, NotFoundExc
 import { defaultPayloadConverter, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { outboundUrlProblem } from '../../activities/net/egress-check';
+import { egressPolicyFromEnv, type EgressPolicy } from '../../activities/net/egress-policy';
 import { checkParams } from '../../activities/video-detect/params';
 import type { ModelRegistry } from '../../activities/inference/models/registry';
 import type { S3Storage } from '../../activities/storage/s3-storage';
@@ -9,6 +11,8 @@ import {
   AnvilInputKey,
   AnvilPipeline,
   buildJobId,
+  DEFAULT_WEBHOOK_EVENTS,
+  fetchedInputKey,
   initialProgress,
   isValidIdempotencyKey,
   VIDEO_DETECT,
@@ -39,24 +43,38 @@ export class JobsService {
     @Inject(API_ENV) private readonly env: ApiEnv,
     @Inject(MODEL_REGISTRY) private readonly models: ModelRegistry,
     @Inject(STORAGE) private readonly storage: S3Storage,
-  ) {}
+  ) {
+    this.egress = egressPolicyFromEnv(env);
+  }
+
+  private readonly egress: EgressPolicy;
 
   /** Starts a job; a repeated submit with the same idempotency key returns the existing job. */
   async create(dto: CreateJobDto, idempotencyKey?: string): Promise<JobView> {
     checkIdempotencyKey(idempotencyKey);
     const params: VideoDetectParams = { ...VIDEO_DETECT_DEFAULTS, ...stripUndefined(dto.params ?? {}) };
     const problems = checkParams(params, this.models.names());
+    if (dto.input.key !== undefined && dto.input.url !== undefined) problems.push('input takes a key or a url, not both');
+    if (dto.input.url !== undefined) problems.push(...[await outboundUrlProblem(dto.input.url, this.egress, 'input.url')].filter(isDefined));
+    if (dto.webhook) {
+      if (!this.env.WEBHOOK_SECRET) problems.push('webhooks are not configured on this deployment (set WEBHOOK_SECRET on the API and the pipeline worker)');
+      problems.push(...[await outboundUrlProblem(dto.webhook.url, this.egress, 'webhook.url')].filter(isDefined));
+    }
     if (problems.length) throw new BadRequestException(problems);
-    return this.start(
-      buildJobId(VIDEO_DETECT, idempotencyKey, () => randomUUID()),
-      dto.input.key,
+    const jobId = buildJobId(VIDEO_DETECT, idempotencyKey, () => randomUUID());
+    return this.start({
+      jobId,
+      inputKey: dto.input.url !== undefined ? fetchedInputKey(jobId) : dto.input.key!,
+      ...(dto.input.url !== undefined ? { inputUrl: dto.input.url } : {}),
       params,
-    );
+      ...(dto.webhook ? { webhook: { url: dto.webhook.url, events: dto.webhook.events ?? DEFAULT_WEBHOOK_EVENTS } } : {}),
+    });
   }
 
   /**
-   * A new job with a finished job's input and params. Chunk parts the earlier job stored are copied instead of
-   * computed again, unless the input object changed since that job started.
+   * A new job with a finished job's input, params and webhook. Chunk parts the earlier job stored are copied
+   * instead of computed again, unless the input object changed since that job started; an input the earlier
+   * job fetched from a URL is not fetched again.
    */
   async retry(id: string, idempotencyKey?: string): Promise<JobView> {
     checkIdempotencyKey(idempotencyKey);
@@ -66,38 +84,39 @@ export class JobsService {
     const original = await this.originalInput(id);
     const input = await this.storage.head(original.inputKey).catch(() => undefined);
     const unchanged = input?.lastModified !== undefined && input.lastModified.getTime() < Date.parse(job.createdAt);
-    return this.start(
-      buildJobId(VIDEO_DETECT, idempotencyKey, () => randomUUID()),
-      original.inputKey,
-      original.params,
-      unchanged ? id : undefined,
-    );
+    const jobId = buildJobId(VIDEO_DETECT, idempotencyKey, () => randomUUID());
+    const fetched = original.inputUrl !== undefined && input !== undefined;
+    return this.start({
+      jobId,
+      inputKey: original.inputUrl === undefined || fetched ? original.inputKey : fetchedInputKey(jobId),
+      ...(original.inputUrl !== undefined && !fetched ? { inputUrl: original.inputUrl } : {}),
+      params: original.params,
+      ...(original.webhook ? { webhook: original.webhook } : {}),
+      ...(unchanged || fetched ? { reuseFrom: id } : {}),
+    });
   }
 
-  private async start(jobId: string, inputKey: string, params: VideoDetectParams, reuseFrom?: string): Promise<JobView> {
+  private async start(job: Pick<VideoDetectionInput, 'jobId' | 'inputKey' | 'inputUrl' | 'params' | 'webhook' | 'reuseFrom'>): Promise<JobView> {
     await this.client.workflow.start<typeof videoDetectionWorkflow>('videoDetectionWorkflow', {
       taskQueue: this.env.PIPELINE_TASK_QUEUE,
-      workflowId: jobId,
+      workflowId: job.jobId,
       args: [
         {
-          jobId,
-          inputKey,
-          params,
+          ...job,
           gpuTaskQueue: this.env.GPU_TASK_QUEUE,
           maxParallelChunks: this.env.JOB_MAX_PARALLEL_CHUNKS,
           heartbeatTimeoutSeconds: this.env.JOB_HEARTBEAT_TIMEOUT_SECONDS,
-          ...(reuseFrom ? { reuseFrom } : {}),
         },
       ],
       workflowExecutionTimeout: `${this.env.JOB_DEADLINE_HOURS}h`,
       workflowIdConflictPolicy: 'USE_EXISTING',
       typedSearchAttributes: [
         { key: AnvilPipeline, value: VIDEO_DETECT },
-        { key: AnvilInputKey, value: inputKey },
+        { key: AnvilInputKey, value: job.inputKey },
       ],
     });
     // A job just started has no progress to query yet: answer at once, without waiting for a worker.
-    return this.get(jobId, { queryProgress: false });
+    return this.get(job.jobId, { queryProgress: false });
   }
 
   /** The input a job was submitted with: the first event of its first run (later runs carry continue-as-new state). */
@@ -276,6 +295,8 @@ function describeFailure(err: unknown): { type: string | null; message: string }
   const type = cause instanceof Error && 'type' in cause ? ((cause as { type?: string }).type ?? null) : null;
   return { type, message: cause instanceof Error ? cause.message : String(cause) };
 }
+
+const isDefined = <T>(x: T | undefined): x is T => x !== undefined;
 
 function checkIdempotencyKey(key: string | undefined): void {
   if (key !== undefined && !isValidIdempotencyKey(key)) throw new BadRequestException('Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -');

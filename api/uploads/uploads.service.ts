@@ -16,7 +16,7 @@ import { ObjectNotFoundError, type S3Storage } from '../../activities/storage/s3
 import { API_ENV, type ApiEnv } from '../env';
 import { STORAGE } from '../jobs/tokens';
 import type { CompleteUploadDto, CreateUploadDto, UploadedView, UploadPlanView } from './dto/uploads.dto';
-import { readHead } from './read-head';
+import { readHead } from '../../activities/media/read-head';
 import { isUploadKey, planParts, uploadKey } from './upload-plan';
 
 const mib = (n: number): string => `${(n / 1024 ** 2).toFixed(0)} MiB`;

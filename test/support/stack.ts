@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { InferencePool } from '../../activities/inference/inference-pool';
 import { ModelRegistry } from '../../activities/inference/models/registry';
 import { detectHardware } from '../../activities/media/hardware';
+import { createEgressActivities } from '../../activities/net/egress.activities';
 import { S3Storage } from '../../activities/storage/s3-storage';
 import { createGpuActivities } from '../../activities/video-detect/gpu.activities';
 import { createPipelineActivities } from '../../activities/video-detect/pipeline.activities';
@@ -32,7 +33,8 @@ export interface TestStack {
 
 let runtimeInstalled = false;
 
-export async function startTestStack(opts: { apiEnv?: NodeJS.ProcessEnv } = {}): Promise<TestStack> {
+/** `env` goes to the workers and the API, `apiEnv` to the API only. */
+export async function startTestStack(opts: { env?: NodeJS.ProcessEnv; apiEnv?: NodeJS.ProcessEnv } = {}): Promise<TestStack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -40,7 +42,7 @@ export async function startTestStack(opts: { apiEnv?: NodeJS.ProcessEnv } = {}):
   const suffix = randomUUID().slice(0, 8);
   const pipelineQueue = `pipeline-${suffix}`;
   const gpuQueue = `gpu-${suffix}`;
-  const env = loadWorkerEnv({ ...process.env, PIPELINE_TASK_QUEUE: pipelineQueue, GPU_TASK_QUEUE: gpuQueue });
+  const env = loadWorkerEnv({ ...process.env, PIPELINE_TASK_QUEUE: pipelineQueue, GPU_TASK_QUEUE: gpuQueue, ...opts.env });
   const storage = S3Storage.fromEnv(env);
   const models = new ModelRegistry(env.MODEL_DIR);
   const hardware = detectHardware(env.GPU_MODE, env.GPU_DEVICE_ID);
@@ -52,7 +54,7 @@ export async function startTestStack(opts: { apiEnv?: NodeJS.ProcessEnv } = {}):
       connection,
       taskQueue: pipelineQueue,
       workflowsPath: require.resolve('../../workflows'),
-      activities: createPipelineActivities({ storage, models }),
+      activities: { ...createPipelineActivities({ storage, models }), ...createEgressActivities(storage, env) },
     }),
     Worker.create({
       connection,
@@ -66,7 +68,7 @@ export async function startTestStack(opts: { apiEnv?: NodeJS.ProcessEnv } = {}):
   const tokens = { admin: generateToken(), submit: generateToken(), read: generateToken() };
   const apiTokens = (Object.keys(tokens) as (keyof typeof tokens)[]).map((scope) => tokenEntry(`test-${scope}`, [scope], tokens[scope])).join(',');
   const app = await createApp(
-    loadApiEnv({ ...process.env, API_TOKENS: apiTokens, PIPELINE_TASK_QUEUE: pipelineQueue, GPU_TASK_QUEUE: gpuQueue, ...opts.apiEnv }),
+    loadApiEnv({ ...process.env, API_TOKENS: apiTokens, PIPELINE_TASK_QUEUE: pipelineQueue, GPU_TASK_QUEUE: gpuQueue, ...opts.env, ...opts.apiEnv }),
     { logger: false },
   );
   await app.init();

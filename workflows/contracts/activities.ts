@@ -1,4 +1,5 @@
 import type { MediaInfo } from './media';
+import type { WebhookDelivery } from './webhooks';
 import type { ChunkResult, DetectChunkInput, MergeInput, VideoDetectionResult, VideoDetectParams } from './video-detect';
 
 /** CPU activities, on the `pipeline` queue. */
@@ -9,6 +10,14 @@ export interface PipelineActivities {
   mergeDetections(input: MergeInput): Promise<VideoDetectionResult>;
   /** Deletes a job's partial outputs (chunk parts) after a cancel; results of finished jobs stay. */
   deleteJobOutputs(input: { jobId: string }): Promise<{ deleted: number }>;
+}
+
+/** CPU activities that reach outside (under the egress policy), on the `pipeline` queue. */
+export interface EgressActivities {
+  /** Streams an input URL into the bucket at `key`; a bad URL, an HTTP 4xx or a non-video fails non-retryably. */
+  fetchInput(input: { url: string; key: string }): Promise<{ key: string; size: number; container: string }>;
+  /** POSTs one signed webhook; a non-2xx answer is retried with backoff. */
+  deliverWebhook(delivery: WebhookDelivery): Promise<{ status: number }>;
 }
 
 /** GPU activities, on `gpu` queues. */

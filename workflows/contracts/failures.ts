@@ -16,6 +16,10 @@ export const FailureType = {
   ModelMismatch: 'ModelMismatch',
   /** Job parameters out of range or inconsistent. */
   InvalidParams: 'InvalidParams',
+  /** An input or webhook URL the egress policy refuses (not https, private address, not allow-listed), or an HTTP 4xx from it. */
+  UrlRefused: 'UrlRefused',
+  /** The input is larger than the deployment accepts. */
+  InputTooLarge: 'InputTooLarge',
   /** Merge found a planned frame missing or present twice: a bug, never silently accepted. */
   IncompleteOutput: 'IncompleteOutput',
 } as const;

@@ -8,3 +8,4 @@ export * from './search-attributes';
 export * from './storage-keys';
 export * from './task-queues';
 export * from './video-detect';
+export * from './webhooks';

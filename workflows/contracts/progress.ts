@@ -1,5 +1,5 @@
 /** Coarse phases of a job. Also the value of the `AnvilStage` search attribute. */
-export type JobStage = 'queued' | 'probing' | 'processing' | 'merging' | 'completed';
+export type JobStage = 'queued' | 'fetching' | 'probing' | 'processing' | 'merging' | 'completed';
 
 /**
  * The one progress model of every pipeline: read by the API from a workflow query, shown in the CLI,

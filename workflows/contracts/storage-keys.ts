@@ -12,6 +12,9 @@ export const jobPrefix = (jobId: string): string => `jobs/${jobId}`;
 export const chunkPartKey = (jobId: string, chunkIndex: number, startFrame: number, endFrame: number): string =>
   `${jobPrefix(jobId)}/chunks/${pad(chunkIndex)}/part-${pad(startFrame, 9)}-${pad(endFrame, 9)}.jsonl`;
 
+/** Where a job keeps the copy of an input it fetched from a URL. */
+export const fetchedInputKey = (jobId: string): string => `${jobPrefix(jobId)}/input/source`;
+
 export const chunksPrefix = (jobId: string): string => `${jobPrefix(jobId)}/chunks/`;
 
 export const chunkPartsPrefix = (jobId: string, chunkIndex: number): string => `${jobPrefix(jobId)}/chunks/${pad(chunkIndex)}/`;

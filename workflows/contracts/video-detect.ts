@@ -1,5 +1,6 @@
 import type { MediaInfo } from './media';
 import type { JobProgress } from './progress';
+import type { WebhookSubscription } from './webhooks';
 
 export const VIDEO_DETECT = 'video-detect';
 
@@ -35,9 +36,13 @@ export const VIDEO_DETECT_LIMITS = {
 /** Input of `videoDetectionWorkflow`. */
 export interface VideoDetectionInput {
   jobId: string;
-  /** S3 key of the input video in the Anvil bucket. */
+  /** S3 key of the input video in the Anvil bucket (where `inputUrl` is fetched to, when given). */
   inputKey: string;
+  /** An https URL the job first copies to `inputKey` (checked against the egress policy). */
+  inputUrl?: string;
   params: VideoDetectParams;
+  /** Signed POSTs on job events. */
+  webhook?: WebhookSubscription;
   /** GPU task queue (a `gpu*` class); defaults to `gpu`. */
   gpuTaskQueue?: string;
   /** Chunk activities in flight at once; defaults to 4. */

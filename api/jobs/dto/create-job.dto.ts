@@ -1,17 +1,56 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { VIDEO_DETECT, VIDEO_DETECT_LIMITS } from '../../../workflows/contracts';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { DEFAULT_WEBHOOK_EVENTS, VIDEO_DETECT, VIDEO_DETECT_LIMITS, WEBHOOK_EVENTS, type WebhookEvent } from '../../../workflows/contracts';
 
 /** Object keys: relative, no `..` segments, printable. */
 const KEY = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[\x21-\x7e][\x20-\x7e]*$/;
 
 export class JobInputDto {
-  @ApiProperty({ description: 'S3 key of the input video in the Anvil bucket', example: 'inputs/demo.mp4' })
-  @IsString()
+  @ApiPropertyOptional({ description: 'S3 key of the input video in the Anvil bucket (from POST /v1/uploads, or your own)', example: 'inputs/demo.mp4' })
+  @ValidateIf((o: JobInputDto) => o.url === undefined || o.key !== undefined)
+  @IsString({ message: 'input needs a key (an object in the bucket) or a url' })
   @MaxLength(1024)
   @Matches(KEY, { message: 'input.key must be a relative object key without "." or ".." segments' })
-  key!: string;
+  key?: string;
+
+  @ApiPropertyOptional({
+    description: 'an https URL the job copies into the bucket first (public hosts only, see EGRESS_* settings)',
+    example: 'https://videos.example.com/match.mp4',
+  })
+  @ValidateIf((o: JobInputDto) => o.url !== undefined)
+  @IsString()
+  @MaxLength(4096)
+  url?: string;
+}
+
+export class WebhookDto {
+  @ApiProperty({ description: 'https URL that receives signed POSTs (Standard Webhooks)', example: 'https://hooks.example.com/anvil' })
+  @IsString()
+  @MaxLength(2048)
+  url!: string;
+
+  @ApiPropertyOptional({ enum: WEBHOOK_EVENTS, isArray: true, default: DEFAULT_WEBHOOK_EVENTS, description: 'events to send' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(WEBHOOK_EVENTS, { each: true, message: `webhook.events must be some of: ${WEBHOOK_EVENTS.join(', ')}` })
+  events?: WebhookEvent[];
 }
 
 export class VideoDetectParamsDto {
@@ -74,4 +113,11 @@ export class CreateJobDto {
   @ValidateNested()
   @Type(() => VideoDetectParamsDto)
   params?: VideoDetectParamsDto;
+
+  @ApiPropertyOptional({ type: WebhookDto, description: 'signed POSTs on job events (HMAC-SHA256, Standard Webhooks headers)' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WebhookDto)
+  webhook?: WebhookDto;
 }

@@ -1,0 +1,90 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { FailureType } from '../../workflows/contracts';
+import { readHead } from '../media/read-head';
+import { notVideoMessage, sniffMedia, SNIFF_BYTES } from '../media/sniff';
+import type { EgressPolicy } from '../net/egress-policy';
+import { EgressRefusedError, safeRequest } from '../net/safe-request';
+import type { S3Storage } from '../storage/s3-storage';
+
+export interface FetchDeps {
+  storage: S3Storage;
+  policy: EgressPolicy;
+  maxBytes: number;
+}
+
+const fail = (message: string, type: string): ApplicationFailure => ApplicationFailure.nonRetryable(message, type);
+
+/**
+ * Copies an input URL into the bucket: checked against the egress policy at every hop and every resolved
+ * address, sniffed before anything is stored, size-capped, spooled to a temp file (so S3 gets a known
+ * length) with heartbeated progress. Network errors and HTTP 5xx are retried; a refused URL, 4xx, a
+ * non-video or an oversize file fail the job at once.
+ */
+export function createFetchActivities({ storage, policy, maxBytes }: FetchDeps): {
+  fetchInput(input: { url: string; key: string }): Promise<{ key: string; size: number; container: string }>;
+} {
+  return {
+    async fetchInput({ url, key }) {
+      const ctx = Context.current();
+      let res;
+      try {
+        res = await safeRequest(url, policy, { what: 'input url', timeoutMs: 60_000 });
+      } catch (err) {
+        if (err instanceof EgressRefusedError) throw fail(err.message, FailureType.UrlRefused);
+        if ((err as NodeJS.ErrnoException).code === 'ENOTFOUND')
+          throw fail(`input url host ${new URL(url).hostname} does not exist (DNS)`, FailureType.InputNotFound);
+        throw err;
+      }
+      const status = res.statusCode ?? 0;
+      if (status !== 200) {
+        res.resume();
+        if (status === 404 || status === 410) throw fail(`input url answered HTTP ${status}: nothing there`, FailureType.InputNotFound);
+        if (status >= 400 && status < 500) throw fail(`input url answered HTTP ${status}; is the link public, or still valid?`, FailureType.UrlRefused);
+        throw new Error(`input url answered HTTP ${status}`);
+      }
+      const declared = Number(res.headers['content-length'] ?? NaN);
+      if (declared > maxBytes) {
+        res.destroy();
+        throw fail(`input url is ${declared} bytes; inputs are limited to ${maxBytes} bytes (INPUT_URL_MAX_BYTES)`, FailureType.InputTooLarge);
+      }
+      const { head, body } = await readHead(res, SNIFF_BYTES);
+      const sniffed = sniffMedia(head);
+      if (!sniffed.video) {
+        res.destroy();
+        throw fail(notVideoMessage('input url', sniffed), FailureType.InvalidMedia);
+      }
+
+      const dir = await mkdtemp(join(tmpdir(), 'anvil-fetch-'));
+      const file = join(dir, 'input');
+      try {
+        let bytes = 0;
+        let beatAt = 0;
+        const count = new Transform({
+          transform(chunk: Buffer, _enc, done) {
+            bytes += chunk.length;
+            if (bytes > maxBytes) return done(fail(`input url is larger than ${maxBytes} bytes (INPUT_URL_MAX_BYTES)`, FailureType.InputTooLarge));
+            if (Date.now() - beatAt > 1000) {
+              beatAt = Date.now();
+              ctx.heartbeat({ bytes });
+            }
+            done(null, chunk);
+          },
+        });
+        await pipeline(body, count, createWriteStream(file), { signal: ctx.cancellationSignal });
+        const { size } = await stat(file);
+        await storage.put(key, createReadStream(file), 'application/octet-stream', size);
+        ctx.log.info('fetched input url', { key, size, container: sniffed.container });
+        return { key, size, container: sniffed.container };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
