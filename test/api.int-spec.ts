@@ -303,3 +303,57 @@ describe('pipelines and metrics', () => {
     expect(text).toContain('anvil_api_process_resident_memory_bytes');
   });
 });
+
+describe('OpenAPI and priority', () => {
+  it('documents every route of the v1 surface', async () => {
+    const doc = (await request(server()).get('/openapi.json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'POST /v1/jobs',
+        'GET /v1/jobs',
+        'GET /v1/jobs/{id}',
+        'GET /v1/jobs/{id}/events',
+        'POST /v1/jobs/{id}/cancel',
+        'POST /v1/jobs/{id}/retry',
+        'GET /v1/jobs/{id}/results',
+        'GET /v1/jobs/{id}/results/{name}',
+        'POST /v1/uploads',
+        'POST /v1/uploads/complete',
+        'PUT /v1/uploads/{filename}',
+        'GET /v1/pipelines',
+        'GET /v1/models',
+        'GET /healthz',
+        'GET /readyz',
+        'GET /metrics',
+      ]),
+    );
+    const create = JSON.stringify(doc);
+    for (const field of ['webhook', 'priority', 'Idempotency-Key', 'url']) expect(create).toContain(field);
+  });
+
+  it('a job keeps the priority it was submitted with; out of range is a 400', async () => {
+    const res = await api()
+      .post('/v1/jobs')
+      .send({ pipeline: 'video-detect', input: { key: 'inputs/none.mp4' }, priority: 1 })
+      .expect(201);
+    expect(res.body.priority).toBe(1);
+    expect(
+      (
+        (
+          await api()
+            .get(`/v1/jobs/${res.body.id as string}`)
+            .expect(200)
+        ).body as { priority: number }
+      ).priority,
+    ).toBe(1);
+    expect(
+      (
+        await api()
+          .post('/v1/jobs')
+          .send({ pipeline: 'video-detect', input: { key: 'inputs/none.mp4' }, priority: 9 })
+          .expect(400)
+      ).body.detail,
+    ).toContain('priority');
+  });
+});

@@ -9,6 +9,8 @@ export interface JobView {
   id: string;
   pipeline: string;
   status: JobStatus;
+  /** 1 (first) .. 5 (last). */
+  priority: number;
   progress: JobProgress | null;
   createdAt: string;
   closedAt: string | null;

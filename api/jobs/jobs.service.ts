@@ -62,13 +62,16 @@ export class JobsService {
     }
     if (problems.length) throw new BadRequestException(problems);
     const jobId = buildJobId(VIDEO_DETECT, idempotencyKey, () => randomUUID());
-    return this.start({
-      jobId,
-      inputKey: dto.input.url !== undefined ? fetchedInputKey(jobId) : dto.input.key!,
-      ...(dto.input.url !== undefined ? { inputUrl: dto.input.url } : {}),
-      params,
-      ...(dto.webhook ? { webhook: { url: dto.webhook.url, events: dto.webhook.events ?? DEFAULT_WEBHOOK_EVENTS } } : {}),
-    });
+    return this.start(
+      {
+        jobId,
+        inputKey: dto.input.url !== undefined ? fetchedInputKey(jobId) : dto.input.key!,
+        ...(dto.input.url !== undefined ? { inputUrl: dto.input.url } : {}),
+        params,
+        ...(dto.webhook ? { webhook: { url: dto.webhook.url, events: dto.webhook.events ?? DEFAULT_WEBHOOK_EVENTS } } : {}),
+      },
+      dto.priority,
+    );
   }
 
   /**
@@ -86,17 +89,23 @@ export class JobsService {
     const unchanged = input?.lastModified !== undefined && input.lastModified.getTime() < Date.parse(job.createdAt);
     const jobId = buildJobId(VIDEO_DETECT, idempotencyKey, () => randomUUID());
     const fetched = original.inputUrl !== undefined && input !== undefined;
-    return this.start({
-      jobId,
-      inputKey: original.inputUrl === undefined || fetched ? original.inputKey : fetchedInputKey(jobId),
-      ...(original.inputUrl !== undefined && !fetched ? { inputUrl: original.inputUrl } : {}),
-      params: original.params,
-      ...(original.webhook ? { webhook: original.webhook } : {}),
-      ...(unchanged || fetched ? { reuseFrom: id } : {}),
-    });
+    return this.start(
+      {
+        jobId,
+        inputKey: original.inputUrl === undefined || fetched ? original.inputKey : fetchedInputKey(jobId),
+        ...(original.inputUrl !== undefined && !fetched ? { inputUrl: original.inputUrl } : {}),
+        params: original.params,
+        ...(original.webhook ? { webhook: original.webhook } : {}),
+        ...(unchanged || fetched ? { reuseFrom: id } : {}),
+      },
+      job.priority,
+    );
   }
 
-  private async start(job: Pick<VideoDetectionInput, 'jobId' | 'inputKey' | 'inputUrl' | 'params' | 'webhook' | 'reuseFrom'>): Promise<JobView> {
+  private async start(
+    job: Pick<VideoDetectionInput, 'jobId' | 'inputKey' | 'inputUrl' | 'params' | 'webhook' | 'reuseFrom'>,
+    priority = DEFAULT_PRIORITY,
+  ): Promise<JobView> {
     await this.client.workflow.start<typeof videoDetectionWorkflow>('videoDetectionWorkflow', {
       taskQueue: this.env.PIPELINE_TASK_QUEUE,
       workflowId: job.jobId,
@@ -110,6 +119,9 @@ export class JobsService {
       ],
       workflowExecutionTimeout: `${this.env.JOB_DEADLINE_HOURS}h`,
       workflowIdConflictPolicy: 'USE_EXISTING',
+      // Activities inherit it: a priority-1 job's chunks are matched to GPU workers before priority-3 ones.
+      priority: { priorityKey: priority },
+      memo: { priority },
       typedSearchAttributes: [
         { key: AnvilPipeline, value: VIDEO_DETECT },
         { key: AnvilInputKey, value: job.inputKey },
@@ -237,6 +249,7 @@ export class JobsService {
       id,
       pipeline: description.typedSearchAttributes.get(AnvilPipeline) ?? VIDEO_DETECT,
       status,
+      priority: Number(description.memo?.['priority'] ?? DEFAULT_PRIORITY),
       progress: null,
       createdAt: description.startTime.toISOString(),
       closedAt: description.closeTime?.toISOString() ?? null,
@@ -295,6 +308,9 @@ function describeFailure(err: unknown): { type: string | null; message: string }
   const type = cause instanceof Error && 'type' in cause ? ((cause as { type?: string }).type ?? null) : null;
   return { type, message: cause instanceof Error ? cause.message : String(cause) };
 }
+
+/** Temporal's default with its default range 1..5. */
+const DEFAULT_PRIORITY = 3;
 
 const isDefined = <T>(x: T | undefined): x is T => x !== undefined;
 

@@ -114,6 +114,13 @@ export class CreateJobDto {
   @Type(() => VideoDetectParamsDto)
   params?: VideoDetectParamsDto;
 
+  @ApiPropertyOptional({ description: 'queue priority: 1 runs first, 5 last (Temporal task queue priority)', minimum: 1, maximum: 5, default: 3 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  priority?: number;
+
   @ApiPropertyOptional({ type: WebhookDto, description: 'signed POSTs on job events (HMAC-SHA256, Standard Webhooks headers)' })
   @IsOptional()
   @IsObject()
