@@ -7,7 +7,9 @@ import request from 'supertest';
 import { Client, Connection } from '@temporalio/client';
 import { parseJsonl } from '../activities/video-detect/frame-lines';
 import { makeMovingTextVideo, movingText, writeFile } from './support/media';
-import { until } from './support/processes';
+import { spawnAnvil, until } from './support/processes';
+import { stopProcess, freePort } from '../docker/local/services';
+import { generateToken, tokenEntry } from '../api/auth/api-tokens';
 import { startTestStack, waitForJob, type TestStack } from './support/stack';
 
 let stack: TestStack;
@@ -355,5 +357,23 @@ describe('OpenAPI and priority', () => {
           .expect(400)
       ).body.detail,
     ).toContain('priority');
+  });
+});
+
+describe('the API as its own process', () => {
+  it('starts under tsx (no decorator metadata), serves OpenAPI and answers an authenticated request', async () => {
+    const port = await freePort();
+    const token = generateToken();
+    const proc = spawnAnvil('api/main.ts', { API_PORT: String(port), API_TOKENS: tokenEntry('proc', ['read'], token) });
+    try {
+      await proc.waitFor(/API on http/, 60_000);
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/openapi.json`)).status).toBe(200);
+      const res = await fetch(`${base}/v1/pipelines`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      expect(proc.output()).not.toContain(token);
+    } finally {
+      await stopProcess(proc.child);
+    }
   });
 });

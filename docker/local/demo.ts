@@ -6,8 +6,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { S3Storage } from '../../activities/storage/s3-storage';
-import { S3EnvSchema } from '../../activities/config/s3-env';
 import { startStack } from './stack';
 
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
@@ -50,15 +48,20 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const video = join(dir, 'demo.mp4');
     makeSampleVideo(video);
-    const storage = S3Storage.fromEnv(S3EnvSchema.parse(stack.processEnv));
-    await storage.put('inputs/demo.mp4', readFileSync(video), 'video/mp4');
-    storage.destroy();
-
     const auth = { authorization: `Bearer ${stack.token ?? process.env['ANVIL_TOKEN'] ?? ''}` };
+    const upload = await fetch(`${stack.urls.api}/v1/uploads/demo.mp4`, {
+      method: 'PUT',
+      headers: { 'content-type': 'video/mp4', ...auth },
+      body: readFileSync(video),
+    });
+    const uploaded = (await upload.json()) as { key: string; size: number; detail?: string };
+    if (!upload.ok) throw new Error(`upload failed: ${upload.status} ${uploaded.detail}`);
+    console.log(`\nuploaded ${uploaded.size} bytes to ${uploaded.key}`);
+
     const res = await fetch(`${stack.urls.api}/v1/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...auth },
-      body: JSON.stringify({ pipeline: 'video-detect', input: { key: 'inputs/demo.mp4' }, params: { chunkFrames: 125 } }),
+      body: JSON.stringify({ pipeline: 'video-detect', input: { key: uploaded.key }, params: { chunkFrames: 125 } }),
     });
     const created = (await res.json()) as { id: string; detail?: string };
     if (!res.ok) throw new Error(`submit failed: ${res.status} ${created.detail}`);

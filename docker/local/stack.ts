@@ -4,6 +4,7 @@
  *   tsx docker/local/stack.ts all | infra
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -40,16 +41,17 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Where the local stack keeps its admin token (ignored by git, readable by its owner only). */
+/** Where the local stack keeps its admin token and webhook secret (ignored by git, readable by their owner only). */
 export const DEV_TOKEN_FILE = join(ROOT, '.anvil/dev-token');
+export const DEV_WEBHOOK_SECRET_FILE = join(ROOT, '.anvil/webhook-secret');
 
-/** The local admin token, created on first use; only its hash goes into the API's environment. */
-function devToken(): string {
-  if (existsSync(DEV_TOKEN_FILE)) return readFileSync(DEV_TOKEN_FILE, 'utf8').trim();
-  const raw = generateToken();
-  mkdirSync(dirname(DEV_TOKEN_FILE), { recursive: true });
-  writeFileSync(DEV_TOKEN_FILE, raw + '\n', { mode: 0o600 });
-  return raw;
+/** A local secret, created on first use and kept in `file`. */
+function localSecret(file: string, make: () => string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = make();
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
 }
 
 const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
@@ -117,8 +119,13 @@ export async function startStack(mode: 'all' | 'infra', source: NodeJS.ProcessEn
     API_PORT: String(env.API_PORT),
   };
   // Unless the operator configured tokens, the API accepts one local admin token (kept in .anvil/dev-token).
-  const token = source['API_TOKENS'] || source['API_AUTH'] === 'disabled' ? undefined : devToken();
+  const token = source['API_TOKENS'] || source['API_AUTH'] === 'disabled' ? undefined : localSecret(DEV_TOKEN_FILE, generateToken);
   if (token) processEnv['API_TOKENS'] = tokenEntry('local-dev', ['admin'], token);
+  // Locally, webhooks are signed with a secret kept in .anvil/webhook-secret, and jobs may reach loopback
+  // (a receiver or file server on this machine); a deployment keeps the defaults (public https only).
+  processEnv['WEBHOOK_SECRET'] ??= localSecret(DEV_WEBHOOK_SECRET_FILE, () => `whsec_${randomBytes(32).toString('base64')}`);
+  processEnv['EGRESS_ALLOW_PRIVATE'] ??= 'true';
+  processEnv['EGRESS_ALLOW_HTTP'] ??= 'true';
   if (mode === 'all') {
     const procs: [string, string][] = [
       ['api', 'api/main.ts'],

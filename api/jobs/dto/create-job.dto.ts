@@ -22,7 +22,11 @@ import { DEFAULT_WEBHOOK_EVENTS, VIDEO_DETECT, VIDEO_DETECT_LIMITS, WEBHOOK_EVEN
 const KEY = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[\x21-\x7e][\x20-\x7e]*$/;
 
 export class JobInputDto {
-  @ApiPropertyOptional({ description: 'S3 key of the input video in the Anvil bucket (from POST /v1/uploads, or your own)', example: 'inputs/demo.mp4' })
+  @ApiPropertyOptional({
+    type: String,
+    description: 'S3 key of the input video in the Anvil bucket (from POST /v1/uploads, or your own)',
+    example: 'inputs/demo.mp4',
+  })
   @ValidateIf((o: JobInputDto) => o.url === undefined || o.key !== undefined)
   @IsString({ message: 'input needs a key (an object in the bucket) or a url' })
   @MaxLength(1024)
@@ -30,6 +34,7 @@ export class JobInputDto {
   key?: string;
 
   @ApiPropertyOptional({
+    type: String,
     description: 'an https URL the job copies into the bucket first (public hosts only, see EGRESS_* settings)',
     example: 'https://videos.example.com/match.mp4',
   })
@@ -40,7 +45,7 @@ export class JobInputDto {
 }
 
 export class WebhookDto {
-  @ApiProperty({ description: 'https URL that receives signed POSTs (Standard Webhooks)', example: 'https://hooks.example.com/anvil' })
+  @ApiProperty({ type: String, description: 'https URL that receives signed POSTs (Standard Webhooks)', example: 'https://hooks.example.com/anvil' })
   @IsString()
   @MaxLength(2048)
   url!: string;
@@ -54,41 +59,41 @@ export class WebhookDto {
 }
 
 export class VideoDetectParamsDto {
-  @ApiPropertyOptional({ description: 'model name (GET /v1/models)', example: 'pp-ocr-det' })
+  @ApiPropertyOptional({ type: String, description: 'model name (GET /v1/models)', example: 'pp-ocr-det' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   model?: string;
 
-  @ApiPropertyOptional({ description: 'process every Nth frame', minimum: 1, default: 1 })
+  @ApiPropertyOptional({ type: Number, description: 'process every Nth frame', minimum: 1, default: 1 })
   @IsOptional()
   @IsInt()
   @Min(VIDEO_DETECT_LIMITS.sampleInterval.min)
   @Max(VIDEO_DETECT_LIMITS.sampleInterval.max)
   sampleInterval?: number;
 
-  @ApiPropertyOptional({ description: "minimum detection score, 0..1 (default: the model's)" })
+  @ApiPropertyOptional({ type: Number, description: "minimum detection score, 0..1 (default: the model's)" })
   @IsOptional()
   @IsNumber()
   @Min(0)
   @Max(1)
   confidence?: number;
 
-  @ApiPropertyOptional({ description: "NMS IoU threshold, 0..1 (default: the model's)" })
+  @ApiPropertyOptional({ type: Number, description: "NMS IoU threshold, 0..1 (default: the model's)" })
   @IsOptional()
   @IsNumber()
   @Min(0)
   @Max(1)
   iou?: number;
 
-  @ApiPropertyOptional({ description: 'source frames per chunk (one GPU activity each)', default: 900 })
+  @ApiPropertyOptional({ type: Number, description: 'source frames per chunk (one GPU activity each)', default: 900 })
   @IsOptional()
   @IsInt()
   @Min(VIDEO_DETECT_LIMITS.chunkFrames.min)
   @Max(VIDEO_DETECT_LIMITS.chunkFrames.max)
   chunkFrames?: number;
 
-  @ApiPropertyOptional({ description: 'processed frames per checkpoint: the most a lost pod costs', default: 64 })
+  @ApiPropertyOptional({ type: Number, description: 'processed frames per checkpoint: the most a lost pod costs', default: 64 })
   @IsOptional()
   @IsInt()
   @Min(VIDEO_DETECT_LIMITS.checkpointFrames.min)
@@ -114,7 +119,7 @@ export class CreateJobDto {
   @Type(() => VideoDetectParamsDto)
   params?: VideoDetectParamsDto;
 
-  @ApiPropertyOptional({ description: 'queue priority: 1 runs first, 5 last (Temporal task queue priority)', minimum: 1, maximum: 5, default: 3 })
+  @ApiPropertyOptional({ type: Number, description: 'queue priority: 1 runs first, 5 last (Temporal task queue priority)', minimum: 1, maximum: 5, default: 3 })
   @IsOptional()
   @IsInt()
   @Min(1)

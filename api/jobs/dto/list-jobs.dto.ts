@@ -15,12 +15,12 @@ export class ListJobsQueryDto {
   @IsIn(JOB_STATUSES, { message: `status must be one of: ${JOB_STATUSES.join(', ')}` })
   status?: JobStatus;
 
-  @ApiPropertyOptional({ description: 'jobs created at or after this time (ISO 8601)' })
+  @ApiPropertyOptional({ type: String, description: 'jobs created at or after this time (ISO 8601)' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 time, e.g. 2026-11-23T00:00:00Z' })
   since?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -28,7 +28,7 @@ export class ListJobsQueryDto {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ description: '`nextCursor` of the previous page' })
+  @ApiPropertyOptional({ type: String, description: '`nextCursor` of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(2048)
