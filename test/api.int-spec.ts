@@ -200,7 +200,7 @@ describe('retry and results', () => {
   interface Job {
     id: string;
     status: string;
-    progress: { chunksDone: number } | null;
+    progress: { stage: string; done: number; chunksDone: number; chunksTotal: number } | null;
     result: { frames: number; framesReused: number; detections: number } | null;
   }
 
@@ -228,6 +228,7 @@ describe('retry and results', () => {
     const done = await waitForJob(() => getJob(retried.id));
     expect(done.status).toBe('completed');
     expect(done.result!.frames).toBe(video.frames);
+    expect(done.progress).toMatchObject({ stage: 'completed', done: video.frames, chunksDone: 10, chunksTotal: 10 });
     expect(done.result!.framesReused).toBeGreaterThanOrEqual(params.chunkFrames);
     expect(done.result!.framesReused).toBeLessThan(video.frames);
 

@@ -277,7 +277,12 @@ export class JobsService {
         ...result,
         urls: { detections: await this.storage.presignGet(result.keys.detections, 3600), summary: await this.storage.presignGet(result.keys.summary, 3600) },
       };
-      view.progress = { ...initialProgress(), stage: 'completed', done: result.frames, total: result.frames, etaSeconds: 0 };
+      // The workflow's last memo copy has the chunk counts; jobs from before it kept one get a synthesised view.
+      const memo = description.memo?.['progress'] as JobProgress | undefined;
+      view.progress =
+        memo?.stage === 'completed'
+          ? { ...memo, etaSeconds: 0 }
+          : { ...initialProgress(), stage: 'completed', done: result.frames, total: result.frames, etaSeconds: 0 };
     } catch (err) {
       view.failure = describeFailure(err);
     }
