@@ -8,7 +8,7 @@
  * stall while inference runs. Settings: BENCH_SECONDS (120), BENCH_FPS (30), BENCH_CHUNK_FRAMES (300,900,1800), BENCH_MODEL (pp-ocr-det).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -19,10 +19,7 @@ import { startDecode } from '../../activities/media/ffmpeg';
 import { buildDecodeArgs } from '../../activities/media/ffmpeg-args';
 import { readFrameBatches } from '../../activities/media/frame-batches';
 import { detectHardware } from '../../activities/media/hardware';
-import { S3EnvSchema } from '../../activities/config/s3-env';
-import { S3Storage } from '../../activities/storage/s3-storage';
-import { freePort } from '../../docker/local/services';
-import { startStack } from '../../docker/local/stack';
+import { startBenchStack } from './bench-stack';
 import { FONT } from '../support/media';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 120);
@@ -96,49 +93,19 @@ async function bareLoop(model: ResolvedModel, pool: InferencePool, path: string)
 }
 
 async function fullPath(path: string, chunkFrames: number): Promise<{ fps: number; gpuRssMiB: number }> {
-  const [api, tp, ui, s3, console_] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  const stack = await startStack('all', {
-    ...process.env,
-    ANVIL_DATA_DIR: mkdtempSync(join(tmpdir(), 'anvil-bench-stack-')),
-    API_PORT: String(api),
-    TEMPORAL_PORT: String(tp),
-    TEMPORAL_UI_PORT: String(ui),
-    S3_PORT: String(s3),
-    S3_CONSOLE_PORT: String(console_),
-    MODEL_PRELOAD: MODEL,
-  });
-  const quiet = process.stdout.write.bind(process.stdout);
+  const bench = await startBenchStack({ MODEL_PRELOAD: MODEL });
   try {
-    const storage = S3Storage.fromEnv(S3EnvSchema.parse(stack.processEnv));
-    await storage.put('inputs/bench.mp4', readFileSync(path), 'video/mp4');
-    storage.destroy();
-    for (let ok = false; !ok; await new Promise((r) => setTimeout(r, 300)))
-      ok = await fetch(`${stack.urls.api}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-    await new Promise((r) => setTimeout(r, 3000)); // let the workers finish starting (bundle, model load)
+    const key = await bench.upload(path);
     const started = performance.now();
-    const res = await fetch(`${stack.urls.api}/v1/jobs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ pipeline: 'video-detect', input: { key: 'inputs/bench.mp4' }, params: { model: MODEL, chunkFrames } }),
-    });
-    const { id } = (await res.json()) as { id: string };
+    const id = await bench.submit({ pipeline: 'video-detect', input: { key }, params: { model: MODEL, chunkFrames } });
     for (;;) {
-      const job = (await (await fetch(`${stack.urls.api}/v1/jobs/${id}`)).json()) as { status: string; result: { frames: number } | null };
-      if (job.status === 'completed') {
-        const seconds = (performance.now() - started) / 1000;
-        const gpuPid = stack.processes.get('gpu')!.pid!;
-        const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${gpuPid}/status`, 'utf8'));
-        return { fps: job.result!.frames / seconds, gpuRssMiB: Number(hwm?.[1] ?? 0) / 1024 };
-      }
+      const job = await bench.job(id);
+      if (job.status === 'completed') return { fps: job.result!.frames / ((performance.now() - started) / 1000), gpuRssMiB: bench.gpuRss().peak };
       if (job.status !== 'running') throw new Error(`bench job ${job.status}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {
-    process.stdout.write = quiet;
-    await stack.stop();
+    await bench.stack.stop();
   }
 }
 
