@@ -259,6 +259,22 @@ describe('retry and results', () => {
     expect((await api().post(`/v1/jobs/${retried.id}/retry`).expect(409)).body.detail).toContain('/results');
     expect((await api().get(`/v1/jobs/${retried.id}/results/nope`).expect(404)).body.detail).toContain('detections, summary');
     expect((await api().get(`/v1/jobs/${first.id}/results`).expect(409)).body.detail).toContain('terminated');
+
+    // Past Temporal's retention (here: the execution deleted), the job is still described from S3.
+    await client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: retried.id } });
+    const archived = await until(
+      'the execution gone from Temporal',
+      async () => {
+        const body = (await api().get(`/v1/jobs/${retried.id}`).expect(200)).body as Job & { archived?: boolean };
+        return body.archived ? body : undefined;
+      },
+      60_000,
+      500,
+    );
+    expect(archived).toMatchObject({ status: 'completed', result: { frames: video.frames, detections: done.result!.detections } });
+    const again = (await api().get(`/v1/jobs/${retried.id}/results`).expect(200)).body as { files: { name: string; size: number }[] };
+    expect(again.files.map((f) => [f.name, f.size])).toEqual(results.files.map((f) => [f.name, f.size]));
+    await api().get('/v1/jobs/..').expect(404);
   });
 
   it('retry: 404 for an unknown job, 409 while running, 403 for a read token', async () => {

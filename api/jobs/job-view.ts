@@ -12,12 +12,15 @@ export interface JobView {
   /** 1 (first) .. 5 (last). */
   priority: number;
   progress: JobProgress | null;
-  createdAt: string;
+  /** Null for an archived job. */
+  createdAt: string | null;
   closedAt: string | null;
   /** Message of the failure that ended the job, with its type. */
   failure: { type: string | null; message: string } | null;
   result: (VideoDetectionResult & { urls: { detections: string; summary: string } }) | null;
   links: { self: string; temporalUi: string };
+  /** Past Temporal's retention: described from the manifest and summary in S3. */
+  archived?: true;
 }
 
 /** One row of `GET /v1/jobs`. */

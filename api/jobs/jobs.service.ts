@@ -6,13 +6,14 @@ import { outboundUrlProblem } from '../../activities/net/egress-check';
 import { egressPolicyFromEnv, type EgressPolicy } from '../../activities/net/egress-policy';
 import { checkParams } from '../../activities/video-detect/params';
 import type { ModelRegistry } from '../../activities/inference/models/registry';
-import type { S3Storage } from '../../activities/storage/s3-storage';
+import { ObjectNotFoundError, type S3Storage } from '../../activities/storage/s3-storage';
 import {
   AnvilInputKey,
   AnvilPipeline,
   buildJobId,
   DEFAULT_WEBHOOK_EVENTS,
   fetchedInputKey,
+  resultKeys,
   initialProgress,
   isValidIdempotencyKey,
   VIDEO_DETECT,
@@ -86,7 +87,7 @@ export class JobsService {
     if (job.status === 'completed') throw new ConflictException(`job '${id}' completed; its results are at GET /v1/jobs/${id}/results`);
     const original = await this.originalInput(id);
     const input = await this.storage.head(original.inputKey).catch(() => undefined);
-    const unchanged = input?.lastModified !== undefined && input.lastModified.getTime() < Date.parse(job.createdAt);
+    const unchanged = input?.lastModified !== undefined && input.lastModified.getTime() < Date.parse(job.createdAt ?? '');
     const jobId = buildJobId(VIDEO_DETECT, idempotencyKey, () => randomUUID());
     const fetched = original.inputUrl !== undefined && input !== undefined;
     return this.start(
@@ -129,6 +130,39 @@ export class JobsService {
     });
     // A job just started has no progress to query yet: answer at once, without waiting for a worker.
     return this.get(job.jobId, { queryProgress: false });
+  }
+
+  /** A completed job past Temporal's retention: the manifest and summary it left in S3 still describe it. */
+  private async archived(id: string): Promise<JobView> {
+    const missing = new NotFoundException(`job '${id}' does not exist`);
+    if (!/^(?!\.+$)[A-Za-z0-9._:-]{1,200}$/.test(id)) throw missing; // it becomes part of an S3 key
+    const keys = resultKeys(id);
+    let manifest: { pipeline?: string; completedAt?: string };
+    try {
+      manifest = JSON.parse(await this.storage.getText(keys.manifest)) as typeof manifest;
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) throw missing;
+      throw err;
+    }
+    const result = JSON.parse(await this.storage.getText(keys.summary)) as VideoDetectionResult;
+    return {
+      id,
+      pipeline: manifest.pipeline ?? VIDEO_DETECT,
+      status: 'completed',
+      priority: DEFAULT_PRIORITY,
+      progress: { ...initialProgress(), stage: 'completed', done: result.frames, total: result.frames, etaSeconds: 0 },
+      createdAt: null,
+      closedAt: manifest.completedAt ?? null,
+      failure: null,
+      result: { ...result, urls: await this.resultUrls(result.keys) },
+      links: { self: `/v1/jobs/${encodeURIComponent(id)}`, temporalUi: temporalUiLink(this.env, id) },
+      archived: true,
+    };
+  }
+
+  private async resultUrls(keys: VideoDetectionResult['keys']): Promise<{ detections: string; summary: string }> {
+    const ttl = this.env.PRESIGN_TTL_SECONDS;
+    return { detections: await this.storage.presignGet(keys.detections, ttl), summary: await this.storage.presignGet(keys.summary, ttl) };
   }
 
   /** The input a job was submitted with: the first event of its first run (later runs carry continue-as-new state). */
@@ -241,7 +275,7 @@ export class JobsService {
     try {
       description = await handle.describe();
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new NotFoundException(`job '${id}' does not exist`);
+      if (err instanceof WorkflowNotFoundError) return this.archived(id);
       throw err;
     }
     const status = toJobStatus(description.status.name);
@@ -275,7 +309,7 @@ export class JobsService {
       const result = (await handle.result()) as VideoDetectionResult;
       view.result = {
         ...result,
-        urls: { detections: await this.storage.presignGet(result.keys.detections, 3600), summary: await this.storage.presignGet(result.keys.summary, 3600) },
+        urls: await this.resultUrls(result.keys),
       };
       // The workflow's last memo copy has the chunk counts; jobs from before it kept one get a synthesised view.
       const memo = description.memo?.['progress'] as JobProgress | undefined;
