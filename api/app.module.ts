@@ -8,6 +8,7 @@ import { TemporalModule } from './temporal/temporal.module';
 import { UploadsModule } from './uploads/uploads.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
+import { SchedulesModule } from './schedules/schedules.module';
 
 @Global()
 @Module({})
@@ -22,7 +23,7 @@ export class AppModule {
   static with(env: ApiEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [EnvModule.with(env), TemporalModule, JobsModule, UploadsModule, PipelinesModule, MetricsModule],
+      imports: [EnvModule.with(env), TemporalModule, JobsModule, UploadsModule, PipelinesModule, SchedulesModule, MetricsModule],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

@@ -1,5 +1,6 @@
 /** The `pipeline` worker: every workflow plus the CPU activities. Always-on, no GPU. */
 import { ModelRegistry } from '../activities/inference/models/registry';
+import { createScanActivities } from '../activities/batch-scan/scan.activities';
 import { createEgressActivities } from '../activities/net/egress.activities';
 import { S3Storage } from '../activities/storage/s3-storage';
 import { createPipelineActivities } from '../activities/video-detect/pipeline.activities';
@@ -15,7 +16,7 @@ main(async () => {
     {
       taskQueue: env.PIPELINE_TASK_QUEUE,
       ...(env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('../workflows') }),
-      activities: { ...createPipelineActivities({ storage, models }), ...createEgressActivities(storage, env) },
+      activities: { ...createPipelineActivities({ storage, models }), ...createEgressActivities(storage, env), ...createScanActivities({ storage }) },
     },
     () => Promise.resolve(storage.destroy()),
   );

@@ -1,2 +1,3 @@
 // Workflow bundle entry: every workflow the `pipeline` worker runs.
 export { videoDetectionWorkflow, progressQuery } from './video-detect.workflow';
+export { batchScanWorkflow, batchSummaryQuery } from './batch-scan.workflow';

@@ -71,14 +71,27 @@ export class S3Storage {
 
   /** Every key under a prefix, in lexicographic order. */
   async list(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
+    return (await this.listObjects(prefix)).objects.map((o) => o.key);
+  }
+
+  /** Objects under a prefix in key order, with ETag and size; stops after `limit` that pass `keep`. */
+  async listObjects(
+    prefix: string,
+    keep: (key: string) => boolean = () => true,
+    limit = Infinity,
+  ): Promise<{ objects: { key: string; etag: string; size: number }[]; truncated: boolean }> {
+    const objects: { key: string; etag: string; size: number }[] = [];
     let token: string | undefined;
     do {
       const out = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
-      for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key);
+      for (const o of out.Contents ?? []) {
+        if (!o.Key || !keep(o.Key)) continue;
+        if (objects.length >= limit) return { objects, truncated: true };
+        objects.push({ key: o.Key, etag: (o.ETag ?? '').replace(/"/g, ''), size: o.Size ?? 0 });
+      }
       token = out.IsTruncated ? out.NextContinuationToken : undefined;
     } while (token);
-    return keys;
+    return { objects, truncated: false };
   }
 
   async deleteMany(keys: string[]): Promise<void> {

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { InferencePool } from '../../activities/inference/inference-pool';
 import { ModelRegistry } from '../../activities/inference/models/registry';
 import { detectHardware } from '../../activities/media/hardware';
+import { createScanActivities } from '../../activities/batch-scan/scan.activities';
 import { createEgressActivities } from '../../activities/net/egress.activities';
 import { S3Storage } from '../../activities/storage/s3-storage';
 import { createGpuActivities } from '../../activities/video-detect/gpu.activities';
@@ -54,7 +55,7 @@ export async function startTestStack(opts: { env?: NodeJS.ProcessEnv; apiEnv?: N
       connection,
       taskQueue: pipelineQueue,
       workflowsPath: require.resolve('../../workflows'),
-      activities: { ...createPipelineActivities({ storage, models }), ...createEgressActivities(storage, env) },
+      activities: { ...createPipelineActivities({ storage, models }), ...createEgressActivities(storage, env), ...createScanActivities({ storage }) },
     }),
     Worker.create({
       connection,

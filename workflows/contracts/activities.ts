@@ -1,5 +1,6 @@
 import type { MediaInfo } from './media';
 import type { WebhookDelivery } from './webhooks';
+import type { ScanObject } from './batch-scan';
 import type { ChunkResult, DetectChunkInput, MergeInput, VideoDetectionResult, VideoDetectParams } from './video-detect';
 
 /** CPU activities, on the `pipeline` queue. */
@@ -18,6 +19,17 @@ export interface EgressActivities {
   fetchInput(input: { url: string; key: string }): Promise<{ key: string; size: number; container: string }>;
   /** POSTs one signed webhook; a non-2xx answer is retried with backoff. */
   deliverWebhook(delivery: WebhookDelivery): Promise<{ status: number }>;
+}
+
+/** CPU activity of `batch-scan`, on the `pipeline` queue. */
+export interface ScanActivities {
+  /** Video objects under a prefix whose job has not completed (key order, at most `maxObjects`), each with its deterministic job id. */
+  listScanObjects(input: {
+    prefix: string;
+    pipeline: string;
+    params: object;
+    maxObjects: number;
+  }): Promise<{ objects: ScanObject[]; alreadyDone: number; truncated: boolean }>;
 }
 
 /** GPU activities, on `gpu` queues. */

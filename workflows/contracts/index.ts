@@ -1,4 +1,5 @@
 export * from './activities';
+export * from './batch-scan';
 export * from './detection';
 export * from './failures';
 export * from './job-id';

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { SCAN_EXTENSIONS } from '../../workflows/contracts';
+
+/** JSON with sorted keys, so equal params always hash the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The job id of one object in a scan: the same pipeline, params, key and content (ETag) always give the
+ * same id, so a re-run or an overlapping run finds the job already there instead of starting another.
+ * A new upload under the same key (new ETag) is new work.
+ */
+export function scanJobId(pipeline: string, params: object, key: string, etag: string): string {
+  const digest = createHash('sha256')
+    .update(`${pipeline}\n${canonicalJson(params)}\n${key}\n${etag}`)
+    .digest('hex');
+  return `${pipeline}-scan-${digest.slice(0, 32)}`;
+}
+
+export function isScanInput(key: string): boolean {
+  const name = key.toLowerCase();
+  return !name.endsWith('/') && SCAN_EXTENSIONS.some((ext) => name.endsWith(ext));
+}

@@ -1,0 +1,82 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '../auth/scopes';
+import { validated } from '../common/validation';
+import { BackfillDto, CreateScheduleDto, NoteDto, TriggerDto, UpdateScheduleDto } from './dto/schedule.dto';
+import type { ScheduleView } from './schedule-view';
+import { SchedulesService } from './schedules.service';
+
+@ApiTags('schedules')
+@Controller('v1/schedules')
+export class SchedulesController {
+  constructor(@Inject(SchedulesService) private readonly schedules: SchedulesService) {}
+
+  @Post()
+  @RequireScope('submit')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Schedule a batch scan: every run processes the videos under a prefix not processed yet (cron or interval, time zone, overlap policy)',
+  })
+  create(@Body(validated(CreateScheduleDto)) dto: CreateScheduleDto): Promise<ScheduleView> {
+    return this.schedules.create(dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Schedules with their next and recent runs' })
+  list(): Promise<{ schedules: ScheduleView[] }> {
+    return this.schedules.list();
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A schedule: spec, action, policies, state, next runs, recent runs (with workflow links), running runs' })
+  get(@Param('id') id: string): Promise<ScheduleView> {
+    return this.schedules.get(id);
+  }
+
+  @Patch(':id')
+  @RequireScope('submit')
+  @ApiOperation({ summary: 'Replace the spec, action and/or policies of a schedule' })
+  update(@Param('id') id: string, @Body(validated(UpdateScheduleDto)) dto: UpdateScheduleDto): Promise<ScheduleView> {
+    return this.schedules.update(id, dto);
+  }
+
+  @Post(':id/pause')
+  @RequireScope('submit')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pause (with a note)' })
+  pause(@Param('id') id: string, @Body(validated(NoteDto)) dto: NoteDto): Promise<ScheduleView> {
+    return this.schedules.pause(id, dto.note);
+  }
+
+  @Post(':id/unpause')
+  @RequireScope('submit')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Unpause (with a note)' })
+  unpause(@Param('id') id: string, @Body(validated(NoteDto)) dto: NoteDto): Promise<ScheduleView> {
+    return this.schedules.unpause(id, dto.note);
+  }
+
+  @Post(':id/trigger')
+  @RequireScope('submit')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Run now (optionally with another overlap policy for this run)' })
+  trigger(@Param('id') id: string, @Body(validated(TriggerDto)) dto: TriggerDto): Promise<ScheduleView> {
+    return this.schedules.trigger(id, dto.overlap);
+  }
+
+  @Post(':id/backfill')
+  @RequireScope('submit')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Take the runs the spec had between start and end (e.g. last week), as if they had happened' })
+  backfill(@Param('id') id: string, @Body(validated(BackfillDto)) dto: BackfillDto): Promise<ScheduleView> {
+    return this.schedules.backfill(id, dto);
+  }
+
+  @Delete(':id')
+  @RequireScope('submit')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a schedule (runs already started carry on)' })
+  delete(@Param('id') id: string): Promise<void> {
+    return this.schedules.delete(id);
+  }
+}
