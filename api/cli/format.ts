@@ -1,0 +1,104 @@
+/** Pure pieces of the CLI: exit codes, tables, progress bars, Server-Sent Events parsing. */
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { ok: 0, jobFailed: 1, usage: 2, unreachable: 3, auth: 4, notFound: 5, conflict: 6 } as const;
+
+export function exitCodeForStatus(status: number): number {
+  if (status === 401 || status === 403) return EXIT.auth;
+  if (status === 404) return EXIT.notFound;
+  if (status === 409) return EXIT.conflict;
+  if (status >= 400 && status < 500) return EXIT.usage;
+  return EXIT.unreachable;
+}
+
+/** A job's final status as an exit code: completed is 0, anything else that ended is 1. */
+export function exitCodeForJob(status: string): number {
+  return status === 'completed' ? EXIT.ok : EXIT.jobFailed;
+}
+
+export function table(rows: string[][]): string {
+  if (rows.length === 0) return '';
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')).join('\n');
+}
+
+export function bar(done: number, total: number, width = 30): string {
+  const ratio = total > 0 ? Math.min(1, done / total) : 0;
+  const filled = Math.round(ratio * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}%`;
+}
+
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '-';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
+}
+
+export interface Progress {
+  stage: string;
+  done: number;
+  total: number;
+  unit: string;
+  rate: number;
+  etaSeconds: number | null;
+}
+
+export function progressLine(p: Progress | null, status: string): string {
+  if (!p) return status;
+  return `${status.padEnd(9)} ${p.stage.padEnd(10)} ${bar(p.done, p.total)} ${p.done}/${p.total} ${p.unit}  ${p.rate.toFixed(1)}/s  eta ${duration(p.etaSeconds)}`;
+}
+
+export interface SseEvent {
+  event: string;
+  data: string;
+}
+
+/** Feeds text chunks; returns the complete events so far (fields `event` and `data`, blank line ends one). */
+export function sseParser(): (chunk: string) => SseEvent[] {
+  let buffer = '';
+  return (chunk) => {
+    buffer += chunk;
+    const events: SseEvent[] = [];
+    let end: number;
+    while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
+      let event = 'message';
+      const data: string[] = [];
+      for (const line of block.split(/\r?\n/)) {
+        if (line.startsWith(':')) continue;
+        const [field, ...rest] = line.split(':');
+        const value = rest.join(':').replace(/^ /, '');
+        if (field === 'event') event = value;
+        else if (field === 'data') data.push(value);
+      }
+      if (data.length) events.push({ event, data: data.join('\n') });
+    }
+    return events;
+  };
+}
+
+/** `k=v` params: numbers where they parse, strings otherwise. */
+export function parseParams(pairs: string[]): Record<string, string | number> {
+  const params: Record<string, string | number> = {};
+  for (const pair of pairs) {
+    const i = pair.indexOf('=');
+    if (i <= 0) throw new Error(`--param takes key=value, got '${pair}'`);
+    const value = pair.slice(i + 1);
+    params[pair.slice(0, i)] = value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+  }
+  return params;
+}
