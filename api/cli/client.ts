@@ -1,16 +1,9 @@
 /** A small HTTP client of the Anvil API for the CLI: bearer token, problem+json errors as exit codes. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, exitCodeForStatus } from './format';
+import { CliError, EXIT, exitCodeForStatus } from './format';
 
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
+export { CliError } from './format';
 
 /** The token: flag, then ANVIL_TOKEN, then the local stack's `.anvil/dev-token` (this checkout or the current folder). */
 export function resolveToken(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
@@ -49,7 +42,7 @@ export class ApiClient {
     } catch (err) {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       throw new CliError(
-        `cannot reach the Anvil API at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message} — is it running (npm run dev), and is ANVIL_API_URL right?`,
+        `cannot reach the Anvil API at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message} — is \`npm run dev\` running? (or set ANVIL_API_URL / --api-url)`,
         EXIT.unreachable,
       );
     }

@@ -3,6 +3,16 @@
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, jobFailed: 1, usage: 2, unreachable: 3, auth: 4, notFound: 5, conflict: 6 } as const;
 
+/** An error the CLI reports as one line on stderr, exiting with its code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
 export function exitCodeForStatus(status: number): number {
   if (status === 401 || status === 403) return EXIT.auth;
   if (status === 404) return EXIT.notFound;
@@ -55,6 +65,24 @@ export interface Progress {
   rate: number;
   etaSeconds: number | null;
 }
+
+/** One row of `anvil status`: what a job is doing and how fast. */
+export function jobRow(job: { id: string; status: string; progress: Progress | null; createdAt?: string | null }): string[] {
+  const p = job.progress;
+  const running = job.status === 'running';
+  return [
+    job.id,
+    job.status,
+    p?.stage ?? '',
+    p ? `${p.done}/${p.total}` : '',
+    p && p.total > 0 ? `${Math.floor((100 * Math.min(p.done, p.total)) / p.total)}%` : '',
+    p && running ? `${p.rate.toFixed(1)}/s` : '',
+    p && running ? duration(p.etaSeconds) : '',
+    job.createdAt ?? '',
+  ];
+}
+
+export const JOB_TABLE_HEADER = ['JOB', 'STATUS', 'STAGE', 'DONE', '%', 'RATE', 'ETA', 'CREATED'];
 
 export function progressLine(p: Progress | null, status: string): string {
   if (!p) return status;
