@@ -1,15 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { makeMovingTextVideo, movingText } from './support/media';
+import { makeMovingTextVideo, movingText, writeFile } from './support/media';
 import { startTestStack, type TestStack } from './support/stack';
 
 let stack: TestStack;
 let apiUrl: string;
 const dir = (): string => process.env['ANVIL_TEST_DIR']!;
 const CLI = join(__dirname, '../api/cli/anvil.js');
+const MiB = 1024 * 1024;
 
 /** Runs the CLI as a user would: a child process, configured by env. */
 function anvil(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -25,13 +26,26 @@ function anvil(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: num
 
 const video = movingText({ frames: 20 });
 
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
 beforeAll(async () => {
-  stack = await startTestStack();
+  // 5 MiB parts (S3's minimum), so a lossless clip of a few seconds is a multipart upload.
+  stack = await startTestStack({ apiEnv: { UPLOAD_PART_BYTES: String(5 * MiB) } });
   const server = stack.app.getHttpServer() as Server;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await makeMovingTextVideo(join(dir(), 'cli.mp4'), video);
   await makeMovingTextVideo(join(dir(), 'cli-long.mp4'), movingText({ frames: 200, x: (n) => 10 + 2 * n }));
+  // Lossless, so it is larger than two 5 MiB parts.
+  await writeFile(join(dir(), 'cli-big.mp4'), ['-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=25:d=8', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0']);
+  expect(statSync(join(dir(), 'cli-big.mp4')).size).toBeGreaterThan(10 * MiB);
 });
 
 afterAll(async () => {
@@ -51,8 +65,10 @@ describe('the anvil CLI against the real API', () => {
     expect(one.code).toBe(0);
     expect(JSON.parse(one.stdout)).toMatchObject({ id, status: 'completed', progress: { done: video.frames, total: video.frames } });
     const list = await anvil(['status', '--limit', '50']);
-    expect(list.stdout).toMatch(/^JOB\s+STATUS/);
-    expect(list.stdout).toContain(id);
+    expect(list.stdout).toMatch(/^JOB\s+STATUS\s+STAGE\s+DONE\s+%\s+RATE\s+ETA\s+CREATED\n/);
+    expect(list.stdout.split('\n').find((l) => l.startsWith(id!))).toMatch(
+      new RegExp(`^${id}\\s+completed\\s+\\S+\\s+${video.frames}/${video.frames}\\s+100%`),
+    );
 
     const out = mkdtempSync(join(dir(), 'cli-results-'));
     const results = await anvil(['results', id!, '-o', out, '--json']);
@@ -76,16 +92,48 @@ describe('the anvil CLI against the real API', () => {
     const watched = await anvil(['watch', id]);
     expect(watched.code).toBe(1);
     expect(watched.stdout.trim()).toBe(`${id} cancelled`);
+    expect((await anvil(['cancel', id])).code).toBe(6);
+
+    const retried = await anvil(['retry', id, '--json']);
+    expect(retried.code).toBe(0);
+    const again = JSON.parse(retried.stdout) as { id: string; status: string };
+    expect(again.id).not.toBe(id);
+    expect(again.status).toBe('running');
+    expect((await anvil(['cancel', again.id, '--json'])).code).toBe(0);
+    const events = await anvil(['watch', again.id, '--json']);
+    expect(events.code).toBe(1);
+    const lines = events.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; id: string; status: string });
+    expect(lines.at(-1)).toMatchObject({ event: 'cancelled', id: again.id, status: 'cancelled' });
+  });
+
+  it('submit --upload presigned: a multipart upload straight to the bucket, then the job', async () => {
+    const file = join(dir(), 'cli-big.mp4');
+    const submitted = await anvil(['submit', file, '--upload', 'presigned', '--param', 'sampleInterval=50', '--watch']);
+    expect(submitted.code).toBe(0);
+    const key = /uploaded (\S+)/.exec(submitted.stderr)![1]!;
+    expect(key).toMatch(/^uploads\/.+\/cli-big\.mp4$/);
+    expect((await stack.storage.head(key)).size).toBe(statSync(file).size);
+    expect(submitted.stdout.trim().split('\n').pop()).toMatch(/ completed$/);
   });
 
   it('exit codes scripts can rely on, with one clear line on stderr', async () => {
-    const down = await anvil(['status'], { ANVIL_API_URL: 'http://127.0.0.1:9' });
+    const downUrl = `http://127.0.0.1:${await closedPort()}`;
+    const down = await anvil(['status'], { ANVIL_API_URL: downUrl });
     expect(down.code).toBe(3);
-    expect(down.stderr).toContain('cannot reach the Anvil API at http://127.0.0.1:9');
+    expect(down.stderr).toBe(
+      `anvil: cannot reach the Anvil API at ${downUrl}: ECONNREFUSED — is \`npm run dev\` running? (or set ANVIL_API_URL / --api-url)\n`,
+    );
     const badToken = await anvil(['status'], { ANVIL_TOKEN: 'anv_wrong' });
     expect(badToken.code).toBe(4);
     expect(badToken.stderr).toContain('401');
     expect(badToken.stderr).not.toContain('anv_wrong');
+    const readOnly = await anvil(['cancel', 'some-job'], { ANVIL_TOKEN: stack.tokens.read });
+    expect(readOnly.code).toBe(4);
+    expect(readOnly.stderr).toContain('403');
+    expect(readOnly.stderr).not.toContain(stack.tokens.read);
     const missing = await anvil(['status', 'no-such-job']);
     expect(missing.code).toBe(5);
     expect(missing.stderr).toContain("job 'no-such-job' does not exist");
@@ -117,6 +165,20 @@ describe('the anvil CLI against the real API', () => {
     expect(created.code).toBe(0);
     expect(JSON.parse(created.stdout)).toMatchObject({ id, paused: true, action: { prefix: 'nightly/' } });
     expect((await anvil(['schedules', 'list'])).stdout).toContain(id);
+    const updated = await anvil(['schedules', 'update', id, '--model', 'pp-ocr-det', '--overlap', 'BUFFER_ONE', '--json']);
+    expect(updated.code).toBe(0);
+    expect(JSON.parse(updated.stdout)).toMatchObject({
+      id,
+      action: { prefix: 'nightly/', params: { model: 'pp-ocr-det' } },
+      policies: { overlap: 'BUFFER_ONE' },
+    });
+    const unpaused = await anvil(['schedules', 'unpause', id, '--json']);
+    expect(JSON.parse(unpaused.stdout)).toMatchObject({ id, paused: false });
+    const got = await anvil(['schedules', 'get', id]);
+    expect(got.stdout).toMatch(new RegExp(`^${id}\\n  prefix   nightly/`));
+    const badBackfill = await anvil(['schedules', 'backfill', id, '--start', 'yesterday', '--end', '2026-11-23T00:00:00Z']);
+    expect(badBackfill.code).toBe(2);
+    expect(badBackfill.stderr).toContain('start must be an ISO 8601 time');
     expect((await anvil(['schedules', 'create', '--id', id, '--prefix', 'nightly/', '--every', '1h'])).code).toBe(6);
     expect((await anvil(['schedules', 'delete', id])).code).toBe(0);
     expect((await anvil(['schedules', 'get', id])).code).toBe(5);

@@ -1,4 +1,4 @@
-import { bar, duration, exitCodeForJob, exitCodeForStatus, parseParams, progressLine, sseParser, table } from './format';
+import { bar, duration, exitCodeForJob, exitCodeForStatus, jobRow, parseParams, progressLine, resultFileName, sseParser, table } from './format';
 
 describe('CLI formatting', () => {
   it.each([
@@ -52,5 +52,36 @@ describe('CLI formatting', () => {
   it('parses --param pairs', () => {
     expect(parseParams(['sampleInterval=5', 'model=pp-ocr-det', 'confidence=0.4'])).toEqual({ sampleInterval: 5, model: 'pp-ocr-det', confidence: 0.4 });
     expect(() => parseParams(['oops'])).toThrow('key=value');
+  });
+
+  it('makes a status row with percent, rate and eta for running jobs only', () => {
+    const progress = { stage: 'processing', done: 250, total: 1000, unit: 'frames', rate: 12.5, etaSeconds: 60 };
+    expect(jobRow({ id: 'j1', status: 'running', progress, createdAt: '2026-11-24T02:00:00.000Z' })).toEqual([
+      'j1',
+      'running',
+      'processing',
+      '250/1000',
+      '25%',
+      '12.5/s',
+      '1m00s',
+      '2026-11-24T02:00:00.000Z',
+    ]);
+    expect(jobRow({ id: 'j2', status: 'completed', progress: { ...progress, stage: 'done', done: 1000 } })).toEqual([
+      'j2',
+      'completed',
+      'done',
+      '1000/1000',
+      '100%',
+      '',
+      '',
+      '',
+    ]);
+    expect(jobRow({ id: 'j3', status: 'running', progress: null })).toEqual(['j3', 'running', '', '', '', '', '', '']);
+  });
+
+  it('names downloaded files safely whatever the job id holds', () => {
+    expect(resultFileName('job-1', 'detections', 'application/x-ndjson')).toBe('job-1-detections.jsonl');
+    expect(resultFileName('job-1', 'summary', 'application/json')).toBe('job-1-summary.json');
+    expect(resultFileName('../../etc/x', 'summary', 'application/json')).toBe('__.._etc_x-summary.json');
   });
 });

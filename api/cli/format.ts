@@ -84,6 +84,12 @@ export function jobRow(job: { id: string; status: string; progress: Progress | n
 
 export const JOB_TABLE_HEADER = ['JOB', 'STATUS', 'STAGE', 'DONE', '%', 'RATE', 'ETA', 'CREATED'];
 
+/** The local name of a downloaded result file: `<job>-<name>.<ext>`, safe as one path segment whatever the id holds. */
+export function resultFileName(jobId: string, name: string, contentType: string): string {
+  const ext = contentType.includes('ndjson') ? 'jsonl' : contentType.includes('json') ? 'json' : 'bin';
+  return `${jobId}-${name}.${ext}`.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+}
+
 export function progressLine(p: Progress | null, status: string): string {
   if (!p) return status;
   return `${status.padEnd(9)} ${p.stage.padEnd(10)} ${bar(p.done, p.total)} ${p.done}/${p.total} ${p.unit}  ${p.rate.toFixed(1)}/s  eta ${duration(p.etaSeconds)}`;

@@ -1,0 +1,143 @@
+/** Job commands: submit, status, watch, results, cancel, retry, pipelines, models. */
+import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebStream } from 'node:stream/web';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { classifySource, listQuery, submitRequest, uploadMode, type Flags, type JobInput } from './args';
+import type { ApiClient } from './client';
+import { bar, bytes, CliError, EXIT, exitCodeForJob, JOB_TABLE_HEADER, jobRow, progressLine, resultFileName, sseParser, table, type Progress } from './format';
+import { note, out, stderrIsTty } from './io';
+import { uploadFile } from './upload';
+
+interface Job {
+  id: string;
+  status: string;
+  pipeline?: string;
+  progress: Progress | null;
+  failure: { type: string | null; message: string } | null;
+  createdAt?: string | null;
+}
+
+const jobPath = (id: string, rest = ''): string => `/v1/jobs/${encodeURIComponent(id)}${rest}`;
+
+export async function submit(api: ApiClient, flags: Flags, source: string): Promise<number> {
+  const what = classifySource(source, existsSync(source) && statSync(source).isFile());
+  const input: JobInput = 'file' in what ? { key: await upload(api, flags, what.file) } : what;
+  const { body, headers } = submitRequest(flags, input);
+  const job = await api.request<Job>('POST', '/v1/jobs', body, headers);
+  if (!flags.watch) {
+    out(flags, job.id, job);
+    return EXIT.ok;
+  }
+  if (!flags.json) note(`job ${job.id}`);
+  return watch(api, flags, job.id);
+}
+
+/** Uploads with a progress bar on a terminal, a line per quarter otherwise, nothing with --json. */
+async function upload(api: ApiClient, flags: Flags, file: string): Promise<string> {
+  let lastNoted = 0;
+  const key = await uploadFile(api, file, uploadMode(flags), (sent, total) => {
+    if (flags.json) return;
+    if (stderrIsTty) process.stderr.write(`\ruploading ${bar(sent, total)} ${bytes(sent)} / ${bytes(total)}`);
+    else if (sent === total || sent - lastNoted >= total / 4) {
+      lastNoted = sent;
+      note(`uploading ${bytes(sent)} / ${bytes(total)}`);
+    }
+  });
+  if (stderrIsTty && !flags.json) process.stderr.write('\n');
+  if (!flags.json) note(`uploaded ${key}`);
+  return key;
+}
+
+export async function status(api: ApiClient, flags: Flags, id: string | undefined): Promise<number> {
+  if (id) {
+    const job = await api.request<Job>('GET', jobPath(id));
+    const failure = job.failure ? `\nfailure: ${job.failure.type ?? ''} ${job.failure.message}` : '';
+    out(flags, `${job.id}\n${progressLine(job.progress, job.status)}${failure}`, job);
+    return EXIT.ok;
+  }
+  const { jobs } = await api.request<{ jobs: Job[] }>('GET', listQuery(flags));
+  // The list has no progress: each job's own view has it.
+  const detailed = await Promise.all(jobs.map((j) => api.request<Job>('GET', jobPath(j.id))));
+  out(flags, table([JOB_TABLE_HEADER, ...detailed.map(jobRow)]), detailed);
+  return EXIT.ok;
+}
+
+/** Follows the job's event stream to its end (reconnecting if the stream drops); the exit code is the outcome. */
+export async function watch(api: ApiClient, flags: Flags, id: string): Promise<number> {
+  let final: Job | undefined;
+  let lastLine = '';
+  for (let attempt = 0; !final && attempt < 5; attempt++) {
+    if (attempt > 0) await sleep(1000 * attempt);
+    const res = await api.raw('GET', jobPath(id, '/events'), { headers: { accept: 'text/event-stream' } });
+    const feed = sseParser();
+    for await (const chunk of Readable.fromWeb(res.body as WebStream<Uint8Array>)) {
+      for (const e of feed(Buffer.from(chunk as Uint8Array).toString('utf8'))) {
+        const job = JSON.parse(e.data) as Job;
+        if (e.event !== 'progress') final = job;
+        if (flags.json) {
+          process.stdout.write(JSON.stringify({ event: e.event, ...job }) + '\n');
+          continue;
+        }
+        const line = progressLine(job.progress, job.status);
+        if (stderrIsTty) process.stderr.write(`\r${line}   `);
+        else if (line !== lastLine) note(line);
+        lastLine = line;
+      }
+    }
+  }
+  if (stderrIsTty && !flags.json) process.stderr.write('\n');
+  if (!final) throw new CliError(`the event stream of ${id} kept ending before the job did; run anvil watch ${id} again`, EXIT.unreachable);
+  if (!flags.json) {
+    if (final.failure) note(`${final.status}: ${final.failure.type ?? ''} ${final.failure.message}`);
+    process.stdout.write(`${final.id} ${final.status}\n`);
+  }
+  return exitCodeForJob(final.status);
+}
+
+export async function results(api: ApiClient, flags: Flags, id: string): Promise<number> {
+  const { files } = await api.request<{ files: { name: string; url: string; size: number; contentType: string }[] }>('GET', jobPath(id, '/results'));
+  const dir = flags.output ?? '.';
+  mkdirSync(dir, { recursive: true });
+  const saved: { name: string; path: string; size: number }[] = [];
+  for (const f of files) {
+    const path = join(dir, resultFileName(id, f.name, f.contentType));
+    let res: Response;
+    try {
+      res = await fetch(f.url);
+    } catch (err) {
+      throw new CliError(`downloading ${f.name} from the bucket failed: ${(err as Error).message}`, EXIT.unreachable);
+    }
+    if (!res.ok || !res.body) throw new CliError(`downloading ${f.name} from the bucket failed: HTTP ${res.status}`, EXIT.unreachable);
+    await pipeline(Readable.fromWeb(res.body as WebStream<Uint8Array>), createWriteStream(path));
+    saved.push({ name: f.name, path, size: f.size });
+  }
+  out(flags, saved.map((s) => `${s.path}  ${bytes(s.size)}`).join('\n'), saved);
+  return EXIT.ok;
+}
+
+export async function cancelOrRetry(api: ApiClient, flags: Flags, action: 'cancel' | 'retry', id: string): Promise<number> {
+  const job = await api.request<Job>(
+    'POST',
+    jobPath(id, `/${action}`),
+    undefined,
+    flags['idempotency-key'] ? { 'idempotency-key': flags['idempotency-key'] } : {},
+  );
+  out(flags, action === 'cancel' ? `cancelling ${job.id}` : `retrying ${id} as ${job.id}`, job);
+  return EXIT.ok;
+}
+
+export async function pipelines(api: ApiClient, flags: Flags): Promise<number> {
+  const { pipelines: list } = await api.request<{ pipelines: { name: string; description: string }[] }>('GET', '/v1/pipelines');
+  out(flags, table([['PIPELINE', 'DESCRIPTION'], ...list.map((p) => [p.name, p.description])]), list);
+  return EXIT.ok;
+}
+
+export async function models(api: ApiClient, flags: Flags): Promise<number> {
+  const list = await api.request<{ name: string; format: string; input: { width: number; height: number }; labels: string[] }[]>('GET', '/v1/models');
+  const rows = list.map((m) => [m.name, m.format, `${m.input.width}x${m.input.height}`, m.labels.slice(0, 6).join(',') + (m.labels.length > 6 ? ',…' : '')]);
+  out(flags, table([['MODEL', 'FORMAT', 'INPUT', 'LABELS'], ...rows]), list);
+  return EXIT.ok;
+}
