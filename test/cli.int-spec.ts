@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -13,12 +13,12 @@ const CLI = join(__dirname, '../api/cli/anvil.js');
 const MiB = 1024 * 1024;
 
 /** Runs the CLI as a user would: a child process, configured by env. */
-function anvil(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function anvil(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [CLI, ...args],
-      { env: { ...process.env, ANVIL_API_URL: apiUrl, ANVIL_TOKEN: stack.tokens.admin, ...env }, timeout: 240_000 },
+      { env: { ...process.env, ANVIL_API_URL: apiUrl, ANVIL_TOKEN: stack.tokens.admin, ...env }, cwd, timeout: 240_000 },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -56,6 +56,7 @@ describe('the anvil CLI against the real API', () => {
   it('submit (uploads the file) --watch, then status and results', async () => {
     const submitted = await anvil(['submit', join(dir(), 'cli.mp4'), '--param', 'chunkFrames=10', '--watch']);
     expect(submitted.stderr).toMatch(/uploading .* \/ /);
+    expect(submitted.stderr).not.toContain('\r'); // stderr is a pipe: plain lines, no redrawn bar
     expect(submitted.stderr).toContain('completed');
     expect(submitted.code).toBe(0);
     const [id, status] = submitted.stdout.trim().split('\n').pop()!.split(' ');
@@ -109,6 +110,21 @@ describe('the anvil CLI against the real API', () => {
     expect(lines.at(-1)).toMatchObject({ event: 'cancelled', id: again.id, status: 'cancelled' });
   });
 
+  it('draws the upload progress bar in place when stderr is a terminal', async () => {
+    // util-linux `script` runs the CLI on a pseudo-terminal (its output: stdout and stderr together).
+    const { code, tty } = await new Promise<{ code: number; tty: string }>((resolve) =>
+      execFile(
+        'script',
+        ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} submit ${JSON.stringify(join(dir(), 'cli.mp4'))}`, '/dev/null'],
+        { env: { ...process.env, ANVIL_API_URL: apiUrl, ANVIL_TOKEN: stack.tokens.admin }, timeout: 120_000 },
+        (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, tty: stdout }),
+      ),
+    );
+    expect(code).toBe(0);
+    expect(tty).toMatch(/\ruploading \[#+\] 100% /);
+    expect(tty).toMatch(/uploaded uploads\/\S+\/cli\.mp4/);
+  });
+
   it('submit --upload presigned: a multipart upload straight to the bucket, then the job', async () => {
     const file = join(dir(), 'cli-big.mp4');
     const submitted = await anvil(['submit', file, '--upload', 'presigned', '--param', 'sampleInterval=50', '--watch']);
@@ -130,7 +146,14 @@ describe('the anvil CLI against the real API', () => {
     expect(badToken.code).toBe(4);
     expect(badToken.stderr).toContain('401');
     expect(badToken.stderr).not.toContain('anv_wrong');
-    const readOnly = await anvil(['cancel', 'some-job'], { ANVIL_TOKEN: stack.tokens.read });
+    // No token given: a local stack's .anvil/dev-token in the current folder is used.
+    const checkout = mkdtempSync(join(dir(), 'cli-checkout-'));
+    mkdirSync(join(checkout, '.anvil'));
+    writeFileSync(join(checkout, '.anvil/dev-token'), stack.tokens.read + '\n');
+    const devToken = await anvil(['pipelines', '--json'], { ANVIL_TOKEN: undefined }, checkout);
+    expect(devToken.code).toBe(0);
+    expect(JSON.parse(devToken.stdout)).toEqual([expect.objectContaining({ name: 'video-detect' })]);
+    const readOnly = await anvil(['cancel', 'some-job'], { ANVIL_TOKEN: undefined }, checkout);
     expect(readOnly.code).toBe(4);
     expect(readOnly.stderr).toContain('403');
     expect(readOnly.stderr).not.toContain(stack.tokens.read);

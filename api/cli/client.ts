@@ -1,14 +1,18 @@
 /** A small HTTP client of the Anvil API for the CLI: bearer token, problem+json errors as exit codes. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError, EXIT, exitCodeForStatus } from './format';
+import { CliError, EXIT, exitCodeForStatus, isLoopbackUrl } from './format';
 
 export { CliError } from './format';
 
-/** The token: flag, then ANVIL_TOKEN, then the local stack's `.anvil/dev-token` (this checkout or the current folder). */
-export function resolveToken(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+/**
+ * The token: flag, then ANVIL_TOKEN, then the local stack's `.anvil/dev-token` (the current folder or this checkout),
+ * which is only ever sent to an API on this machine.
+ */
+export function resolveToken(flag: string | undefined, env: NodeJS.ProcessEnv, baseUrl: string): string | undefined {
   if (flag) return flag;
   if (env['ANVIL_TOKEN']) return env['ANVIL_TOKEN'];
+  if (!isLoopbackUrl(baseUrl)) return undefined;
   for (const file of [join(process.cwd(), '.anvil/dev-token'), join(__dirname, '../../.anvil/dev-token')]) {
     if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   }

@@ -1,4 +1,4 @@
-import { bar, duration, exitCodeForJob, exitCodeForStatus, jobRow, parseParams, progressLine, resultFileName, sseParser, table } from './format';
+import { bar, duration, exitCodeForJob, exitCodeForStatus, isLoopbackUrl, jobRow, parseParams, progressLine, resultFileName, sseParser, table } from './format';
 
 describe('CLI formatting', () => {
   it.each([
@@ -83,5 +83,11 @@ describe('CLI formatting', () => {
     expect(resultFileName('job-1', 'detections', 'application/x-ndjson')).toBe('job-1-detections.jsonl');
     expect(resultFileName('job-1', 'summary', 'application/json')).toBe('job-1-summary.json');
     expect(resultFileName('../../etc/x', 'summary', 'application/json')).toBe('__.._etc_x-summary.json');
+  });
+
+  it('knows loopback API URLs (where the dev token may go)', () => {
+    for (const url of ['http://127.0.0.1:3000', 'http://localhost:3000/', 'http://[::1]:3000', 'http://127.1.2.3']) expect(isLoopbackUrl(url)).toBe(true);
+    for (const url of ['https://anvil.example.com', 'http://127.0.0.1.example.com', 'http://10.0.0.1:3000', 'not a url'])
+      expect(isLoopbackUrl(url)).toBe(false);
   });
 });

@@ -125,6 +125,16 @@ export function sseParser(): (chunk: string) => SseEvent[] {
   };
 }
 
+/** An http(s) URL of this machine (the only place the local stack's dev token goes). */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
 /** `k=v` params: numbers where they parse, strings otherwise. */
 export function parseParams(pairs: string[]): Record<string, string | number> {
   const params: Record<string, string | number> = {};

@@ -15,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
     return command || flags.help ? EXIT.ok : EXIT.usage;
   }
   const baseUrl = (flags['api-url'] ?? process.env['ANVIL_API_URL'] ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
-  const api = new ApiClient(baseUrl, resolveToken(flags.token, process.env));
+  const api = new ApiClient(baseUrl, resolveToken(flags.token, process.env, baseUrl));
   switch (command) {
     case 'submit':
       return submit(api, flags, need(args[0], 'the input (a file, an S3 key or an https URL)'));
