@@ -8,6 +8,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm install --no-fund --no-audit && npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12
 COPY . .
 RUN npm run build && npm prune --omit=dev
+# Model files that ship in npm tarballs (BlazeFace), next to the compiled code that looks for them.
+RUN bash docker/local/models.sh
 
 FROM nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04
 RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg ca-certificates curl \
@@ -17,5 +19,6 @@ ENV NODE_ENV=production NVIDIA_DRIVER_CAPABILITIES=compute,video,utility GPU_MOD
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/.anvil/models ./dist/.anvil/models
 COPY package.json ./
 CMD ["node", "dist/gpu-workers/gpu.main.js"]

@@ -1,6 +1,7 @@
 import type { Detection } from '../../workflows/contracts';
 import { unletterbox, type Letterbox } from './letterbox';
 import type { ResolvedModel } from './models/registry';
+import { blazeAnchors, decodeBlazeFace } from './postprocess/blazeface';
 import { decodeDbText } from './postprocess/db-text';
 import type { Candidate } from './postprocess/nms';
 import { decodeYolo } from './postprocess/yolo';
@@ -17,19 +18,36 @@ export interface BatchOutput {
   dims: readonly number[];
 }
 
-/** Decodes a batch output into detections per frame, in source pixels. Pure. */
-export function decodeBatch(model: ResolvedModel, output: BatchOutput, count: number, opts: DetectOptions): Detection[][] {
-  const perImage = output.data.length / (output.dims[0] ?? 1);
+/** The output tensors a model's format reads, in the order `decodeBatch` takes them. */
+export function outputNames(model: ResolvedModel): string[] {
+  const out = model.output;
+  return out.format === 'blazeface' ? [...out.scores, ...out.boxes] : [out.name];
+}
+
+/** Image `n` of a batch output. */
+const imageOf = (o: BatchOutput, n: number): Float32Array => {
+  const per = o.data.length / (o.dims[0] ?? 1);
+  return o.data.subarray(n * per, (n + 1) * per);
+};
+
+/** Decodes a batch's outputs (named by `outputNames`) into detections per frame, in source pixels. Pure. */
+export function decodeBatch(model: ResolvedModel, outputs: BatchOutput[], count: number, opts: DetectOptions): Detection[][] {
   const frames: Detection[][] = [];
   for (let n = 0; n < count; n++) {
-    const slice = output.data.subarray(n * perImage, (n + 1) * perImage);
-    frames.push(decodeImage(model, slice, output.dims, opts).map((c) => toDetection(model, c, opts.letterbox)));
+    frames.push(decodeImage(model, outputs, n, opts).map((c) => toDetection(model, c, opts.letterbox)));
   }
   return frames;
 }
 
-function decodeImage(model: ResolvedModel, data: Float32Array, dims: readonly number[], opts: DetectOptions): Candidate[] {
+function decodeImage(model: ResolvedModel, outputs: BatchOutput[], n: number, opts: DetectOptions): Candidate[] {
   const out = model.output;
+  if (out.format === 'blazeface') {
+    const layers = out.scores.length;
+    const images = outputs.map((o) => imageOf(o, n));
+    return decodeBlazeFace(images.slice(0, layers), images.slice(layers), blazeAnchors(model.input.width, model.input.height, out.anchors), opts);
+  }
+  const data = imageOf(outputs[0]!, n);
+  const dims = outputs[0]!.dims;
   if (out.format === 'yolo') {
     const [, rows, anchors] = dims as [number, number, number];
     return decodeYolo(data, rows, anchors, { confidence: opts.confidence, iou: opts.iou });

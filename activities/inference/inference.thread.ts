@@ -5,7 +5,7 @@
 import type * as ort from 'onnxruntime-node';
 import { Tensor } from 'onnxruntime-node';
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeBatch } from './detect-batch';
+import { decodeBatch, outputNames } from './detect-batch';
 import type { ResolvedModel } from './models/registry';
 import { openSession, type ExecutionProvider } from './session';
 import { toInputTensor } from './preprocess';
@@ -28,11 +28,17 @@ async function handle(msg: ThreadRequest): Promise<ThreadReply> {
   const dims = layout === 'NCHW' ? [msg.count, 3, height, width] : [msg.count, height, width, 3];
   const feeds = { [model.input.name]: new Tensor(data instanceof Uint8Array ? 'uint8' : 'float32', data, dims) };
   const started = performance.now();
-  const result = await session.run(feeds, [model.output.name]);
+  const names = outputNames(model);
+  const result = await session.run(feeds, names);
   const inferMs = performance.now() - started;
-  const out = result[model.output.name]!;
-  const detections = decodeBatch(model, { data: out.data as Float32Array, dims: out.dims }, msg.count, msg.options);
-  out.dispose();
+  const outputs = names.map((name) => result[name]!);
+  const detections = decodeBatch(
+    model,
+    outputs.map((o) => ({ data: o.data as Float32Array, dims: o.dims })),
+    msg.count,
+    msg.options,
+  );
+  for (const o of outputs) o.dispose();
   return { id: msg.id, type: 'detections', detections, inferMs };
 }
 

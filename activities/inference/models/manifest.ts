@@ -33,6 +33,21 @@ export const ModelManifestSchema = z
         binaryThreshold: z.number().min(0).max(1).default(0.3),
         unclipRatio: z.number().min(0).max(10).default(1.5),
       }),
+      z.object({
+        format: z.literal('blazeface'),
+        /** Score (logit) outputs `[N, A, 1]`, one per anchor layer, in layer order. */
+        scores: z.array(z.string().min(1)).min(1),
+        /** Regressor outputs `[N, A, R]` (R >= 4: box centre offset and size, then keypoints), same order. */
+        boxes: z.array(z.string().min(1)).min(1),
+        /** SSD anchor layers: stride in input pixels and anchors per cell (MediaPipe front model: 8/2, 16/6). */
+        anchors: z
+          .array(z.object({ stride: z.number().int().min(1), perCell: z.number().int().min(1) }))
+          .min(1)
+          .default([
+            { stride: 8, perCell: 2 },
+            { stride: 16, perCell: 6 },
+          ]),
+      }),
     ]),
     labels: z.array(z.string().min(1)).min(1),
     confidence: z.number().min(0).max(1).default(0.25),
