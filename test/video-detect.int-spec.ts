@@ -156,7 +156,12 @@ describe('the API refuses malformed requests with a 400 that says what is wrong'
 
   it('lists the models', async () => {
     const res = await api().get('/v1/models').expect(200);
-    expect(res.body).toEqual([expect.objectContaining({ name: 'pp-ocr-det', format: 'db-text', labels: ['text'] })]);
+    expect(res.body).toEqual([
+      expect.objectContaining({ name: 'pp-ocr-det', format: 'db-text', labels: ['text'] }),
+      expect.objectContaining({ name: 'anvil-reference', format: 'yolo', labels: ['red', 'green', 'blue'] }),
+      expect.objectContaining({ name: 'anvil-reference-u8', format: 'yolo', labels: ['red', 'green', 'blue'] }),
+      expect.objectContaining({ name: 'blazeface', format: 'blazeface', labels: ['face'], input: { width: 128, height: 128 } }),
+    ]);
   });
 
   it('answers 409 when cancelling a finished job, 404 for an unknown one', async () => {
