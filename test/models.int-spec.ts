@@ -8,10 +8,9 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { FETCHED_MODELS_DIR } from '../activities/inference/models/builtin';
 import { iou } from '../activities/inference/postprocess/nms';
-import { parseJsonl } from '../activities/video-detect/frame-lines';
 import type { FrameDetections } from '../workflows/contracts';
 import { writeFile } from './support/media';
-import { startTestStack, waitForJob, type TestStack } from './support/stack';
+import { runDetection, startTestStack, type TestStack } from './support/stack';
 
 const W = 1280;
 const H = 720;
@@ -58,28 +57,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function run(model: string): Promise<FrameDetections[]> {
-  const res = await stack
-    .api()
-    .post('/v1/jobs')
-    .send({ pipeline: 'video-detect', input: { key: 'inputs/boxes.mp4' }, params: { model, chunkFrames: 12 } })
-    .expect(201);
-  interface Job {
-    status: string;
-    failure: unknown;
-    result: { keys: { detections: string } };
-  }
-  const job = await waitForJob<Job>(
-    async () =>
-      (
-        await stack
-          .api()
-          .get(`/v1/jobs/${res.body.id as string}`)
-          .expect(200)
-      ).body as Job,
-  );
-  expect(job).toMatchObject({ status: 'completed', failure: null });
-  return parseJsonl(await stack.storage.getText(job.result.keys.detections));
+function run(model: string): Promise<FrameDetections[]> {
+  return runDetection(stack, 'inputs/boxes.mp4', { model, chunkFrames: 12 });
 }
 
 function expectDrawnBoxes(frames: FrameDetections[], labels: Record<keyof typeof BOXES, string>): void {

@@ -5,9 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameDetections } from '../workflows/contracts';
-import { parseJsonl } from '../activities/video-detect/frame-lines';
 import { writeFile } from './support/media';
-import { startTestStack, waitForJob, type TestStack } from './support/stack';
+import { runDetection, startTestStack, type TestStack } from './support/stack';
 
 const IMAGES = join(__dirname, '../.anvil/test-data/skimage');
 let stack: TestStack;
@@ -46,25 +45,8 @@ async function stillVideo(image: string): Promise<string> {
   return key;
 }
 
-interface Job {
-  status: string;
-  failure: unknown;
-  result: { keys: { detections: string } };
-}
-
-async function detect(key: string, model: string): Promise<FrameDetections[]> {
-  const res = await stack.api().post('/v1/jobs').send({ pipeline: 'video-detect', input: { key }, params: { model } }).expect(201);
-  const job = await waitForJob<Job>(
-    async () =>
-      (
-        await stack
-          .api()
-          .get(`/v1/jobs/${res.body.id as string}`)
-          .expect(200)
-      ).body as Job,
-  );
-  expect(job).toMatchObject({ status: 'completed', failure: null });
-  return parseJsonl(await stack.storage.getText(job.result.keys.detections));
+function detect(key: string, model: string): Promise<FrameDetections[]> {
+  return runDetection(stack, key, { model });
 }
 
 describe('pretrained models on real images', () => {

@@ -19,6 +19,8 @@ import { createPipelineActivities } from '../../activities/video-detect/pipeline
 import { createApp } from '../../api/app';
 import { loadApiEnv } from '../../api/env';
 import { loadWorkerEnv } from '../../gpu-workers/env';
+import { parseJsonl } from '../../activities/video-detect/frame-lines';
+import type { FrameDetections } from '../../workflows/contracts';
 
 export interface TestStack {
   app: INestApplication;
@@ -89,6 +91,27 @@ export async function startTestStack(opts: { env?: NodeJS.ProcessEnv; apiEnv?: N
       storage.destroy();
     },
   };
+}
+
+/** Submits a video-detect job through the API, waits for it to complete, and returns its merged detections. */
+export async function runDetection(stack: TestStack, key: string, params: Record<string, unknown>): Promise<FrameDetections[]> {
+  const res = await stack.api().post('/v1/jobs').send({ pipeline: 'video-detect', input: { key }, params }).expect(201);
+  interface Job {
+    status: string;
+    failure: unknown;
+    result: { keys: { detections: string } };
+  }
+  const job = await waitForJob<Job>(
+    async () =>
+      (
+        await stack
+          .api()
+          .get(`/v1/jobs/${res.body.id as string}`)
+          .expect(200)
+      ).body as Job,
+  );
+  expect(job).toMatchObject({ status: 'completed', failure: null });
+  return parseJsonl(await stack.storage.getText(job.result.keys.detections));
 }
 
 /** Polls GET /v1/jobs/:id until the job leaves `running`. */
