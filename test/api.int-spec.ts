@@ -293,21 +293,30 @@ describe('retry and results', () => {
 });
 
 describe('pipelines and metrics', () => {
-  it('GET /v1/pipelines describes video-detect with limits the API really enforces', async () => {
+  it('GET /v1/pipelines describes every pipeline with limits the API really enforces', async () => {
     const { pipelines } = (await api().get('/v1/pipelines').expect(200)).body as {
       pipelines: { name: string; params: { properties: Record<string, { minimum?: number; maximum?: number; enum?: string[]; default?: unknown }> } }[];
     };
-    expect(pipelines.map((p) => p.name)).toEqual(['video-detect']);
-    const props = pipelines[0]!.params.properties;
-    expect(props['model']!.enum).toContain(props['model']!.default);
-    for (const [name, p] of Object.entries(props)) {
-      if (p.maximum === undefined) continue;
-      const over = p.maximum + (Number.isInteger(p.maximum) && p.maximum > 1 ? 1 : 0.5);
+    expect(pipelines.map((p) => p.name)).toEqual(['video-detect', 'speech-detect']);
+    for (const pipeline of pipelines) {
+      const props = pipeline.params.properties;
+      expect(props['model']!.enum).toContain(props['model']!.default);
+      for (const [name, p] of Object.entries(props)) {
+        if (p.maximum === undefined) continue;
+        const over = p.maximum + (Number.isInteger(p.maximum) && p.maximum > 1 ? 1 : 0.5);
+        const res = await api()
+          .post('/v1/jobs')
+          .send({ pipeline: pipeline.name, input: { key: 'inputs/x.mp4' }, params: { [name]: over } })
+          .expect(400);
+        expect(res.body.detail).toContain(name);
+      }
+      // A field of the other pipeline is refused by name, not ignored.
+      const foreign = pipeline.name === 'video-detect' ? 'minSpeechMs' : 'sampleInterval';
       const res = await api()
         .post('/v1/jobs')
-        .send({ pipeline: 'video-detect', input: { key: 'inputs/x.mp4' }, params: { [name]: over } })
+        .send({ pipeline: pipeline.name, input: { key: 'inputs/x.mp4' }, params: { [foreign]: 1 } })
         .expect(400);
-      expect(res.body.detail).toContain(name);
+      expect(res.body.detail).toContain(`property ${foreign} should not exist`);
     }
   });
 

@@ -1,13 +1,15 @@
 /**
  * The YOLO path end to end with the generated reference detector (designed weights: pure red, green, blue
  * boxes): boxes drawn by ffmpeg at known places, a job through the REST API, every frame's detections checked
- * against the drawing. Also the uint8-input variant (normalisation in the graph) and a user's own YOLO file
- * dropped into MODEL_DIR with a manifest.
+ * against the drawing. Also the uint8-input variant (normalisation in the graph), a user's own YOLO file
+ * dropped into MODEL_DIR with a manifest, and the segmentation format (the reference segmenter's RLE masks
+ * against the drawn pixels).
  */
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FETCHED_MODELS_DIR } from '../activities/inference/models/builtin';
 import { iou } from '../activities/inference/postprocess/nms';
+import { rleToBitmap } from '../activities/inference/postprocess/segmentation';
 import type { FrameDetections } from '../workflows/contracts';
 import { writeFile } from './support/media';
 import { runDetection, startTestStack, type TestStack } from './support/stack';
@@ -86,5 +88,31 @@ describe('YOLO-format models through a job', () => {
     const models = (await stack.api().get('/v1/models').expect(200)).body as { name: string; labels: string[]; format: string }[];
     expect(models.find((m) => m.name === 'my-yolo')).toEqual(expect.objectContaining({ format: 'yolo', labels: ['stop-sign', 'tree', 'car'] }));
     expectDrawnBoxes(await run('my-yolo'), { red: 'stop-sign', green: 'tree', blue: 'car' });
+  });
+
+  it('the reference segmenter gives every drawn box its mask, in source pixels, in every frame', async () => {
+    const frames = await run('anvil-reference-seg');
+    expect(frames.map((f) => f.frame)).toEqual([...Array(FRAMES).keys()]);
+    for (const f of frames) {
+      expect(f.detections.map((d) => d.label)).toEqual(['red', 'green', 'blue']);
+      for (const d of f.detections) {
+        const [x1, y1, x2, y2] = BOXES[d.label as keyof typeof BOXES](f.frame) as [number, number, number, number];
+        expect(d.mask!.size).toEqual([H, W]);
+        const bitmap = rleToBitmap(d.mask!);
+        let inter = 0;
+        let area = 0;
+        for (let y = 0; y < H; y++) {
+          for (let x = 0; x < W; x++) {
+            const on = bitmap[y * W + x] === 1;
+            const drawn = x >= x1 && x < x2 && y >= y1 && y < y2;
+            area += on ? 1 : 0;
+            inter += on && drawn ? 1 : 0;
+          }
+        }
+        const drawnArea = (x2 - x1) * (y2 - y1);
+        expect(inter / (area + drawnArea - inter)).toBeGreaterThan(0.9);
+        expect(iou(d.box, [x1, y1, x2, y2])).toBeGreaterThan(0.9);
+      }
+    }
   });
 });

@@ -157,10 +157,18 @@ describe('the API refuses malformed requests with a 400 that says what is wrong'
   it('lists the models', async () => {
     const res = await api().get('/v1/models').expect(200);
     expect(res.body).toEqual([
-      expect.objectContaining({ name: 'pp-ocr-det', format: 'db-text', labels: ['text'] }),
+      expect.objectContaining({ name: 'pp-ocr-det', kind: 'image', format: 'db-text', labels: ['text'] }),
       expect.objectContaining({ name: 'anvil-reference', format: 'yolo', labels: ['red', 'green', 'blue'] }),
       expect.objectContaining({ name: 'anvil-reference-u8', format: 'yolo', labels: ['red', 'green', 'blue'] }),
+      expect.objectContaining({ name: 'anvil-reference-seg', format: 'segmentation', labels: ['red', 'green', 'blue'], input: { width: 640, height: 640 } }),
       expect.objectContaining({ name: 'blazeface', format: 'blazeface', labels: ['face'], input: { width: 128, height: 128 } }),
+      expect.objectContaining({
+        name: 'silero-vad',
+        kind: 'speech',
+        format: 'silero-vad',
+        labels: ['speech'],
+        input: { sampleRate: 16000, windowSamples: 512 },
+      }),
     ]);
   });
 

@@ -1,3 +1,4 @@
 // Workflow bundle entry: every workflow the `pipeline` worker runs.
 export { videoDetectionWorkflow, progressQuery } from './video-detect.workflow';
+export { speechDetectionWorkflow } from './speech-detect.workflow';
 export { batchScanWorkflow, batchSummaryQuery } from './batch-scan.workflow';

@@ -1,5 +1,5 @@
 import { ApplicationFailure, CancellationScope, log, proxyActivities } from '@temporalio/workflow';
-import { NON_RETRYABLE_FAILURES, type EgressActivities, type VideoDetectionInput, type WebhookEvent } from './contracts';
+import { NON_RETRYABLE_FAILURES, type ChunkedJobInput, type EgressActivities, type WebhookEvent } from './contracts';
 
 // A receiver that is down gets retried with backoff for about a day; the job never waits for it to fail.
 const { deliverWebhook } = proxyActivities<EgressActivities>({
@@ -15,7 +15,7 @@ export interface JobEvents {
 }
 
 /** Webhook deliveries of one job run. The delivery id (`<job>.<event>`, `<job>.progress.<done>`) stays the same across retries. */
-export function jobEvents(input: VideoDetectionInput): JobEvents {
+export function jobEvents(input: Pick<ChunkedJobInput<unknown, unknown>, 'jobId' | 'webhook'>): JobEvents {
   const webhook = input.webhook;
   const pending: Promise<void>[] = [];
   return {

@@ -1,200 +1,34 @@
-import {
-  ActivityCancellationType,
-  CancellationScope,
-  condition,
-  ContinueAsNew,
-  continueAsNew,
-  defineQuery,
-  isCancellation,
-  proxyActivities,
-  setHandler,
-  upsertMemo,
-  upsertSearchAttributes,
-  workflowInfo,
-  type RetryPolicy,
-} from '@temporalio/workflow';
-import {
-  AnvilStage,
-  initialProgress,
-  VIDEO_DETECT,
-  NON_RETRYABLE_FAILURES,
-  TaskQueue,
-  type Chunk,
-  type ChunkResult,
-  type EgressActivities,
-  type GpuActivities,
-  type JobProgress,
-  type JobStage,
-  type MediaInfo,
-  type PipelineActivities,
-  type VideoDetectionInput,
-  type VideoDetectionResult,
-} from './contracts';
-import { failureOf, jobEvents } from './job-events';
+import { VIDEO_DETECT, type VideoDetectionInput, type VideoDetectionResult } from './contracts';
+import { cpu, gpuActivities, runChunkedJob } from './chunked-job';
 import { planChunks, sampledFrames } from './plan-chunks';
 
-export const progressQuery = defineQuery<JobProgress>('progress');
-
-const retry: RetryPolicy = {
-  initialInterval: '1s',
-  backoffCoefficient: 2,
-  maximumInterval: '30s',
-  nonRetryableErrorTypes: NON_RETRYABLE_FAILURES,
-};
-
-// CPU activities run on the workflow's own task queue (`pipeline`, or a test's unique queue).
-const cpu = proxyActivities<PipelineActivities>({
-  // Probe reads packet headers and merge streams JSONL between S3 objects: minutes even for hours of video.
-  startToCloseTimeout: '15 minutes',
-  retry,
-});
-
-// An input URL is copied into the bucket first: hours for a huge file on a slow link, heartbeating bytes.
-const egress = proxyActivities<EgressActivities>({ startToCloseTimeout: '6 hours', heartbeatTimeout: '2 minutes', retry });
-
-/** The GPU activity of one chunk, with timeouts sized for pod loss and for the chunk's length. */
-function gpuActivity(input: VideoDetectionInput, chunk: Chunk): GpuActivities['detectChunk'] {
-  const frames = sampledFrames(chunk.startFrame, chunk.endFrame, input.params.sampleInterval);
-  return proxyActivities<GpuActivities>({
-    taskQueue: input.gpuTaskQueue ?? TaskQueue.gpu,
-    // A dead pod is noticed after this long without a heartbeat; the chunk then resumes elsewhere.
-    heartbeatTimeout: `${input.heartbeatTimeoutSeconds ?? 30} seconds`,
-    // A chunk that still heartbeats but never ends (a wedged decoder) is retried after this: 10 min
-    // plus 1 s per frame, far above the slowest CPU fallback (~0.1 s per frame here).
-    startToCloseTimeout: `${600 + frames} seconds`,
-    // Cancel must stop ffmpeg and the inference loop before the job reports cancelled.
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry,
-  }).detectChunk;
-}
+export { progressQuery } from './chunked-job';
 
 /**
- * `video-detect`: probe -> plan frame-range chunks -> GPU chunk activities in a sliding window ->
- * merge. Survives worker and server restarts; a retried chunk resumes from its last checkpoint; a
- * cancelled job stops its GPU work and deletes its partial outputs.
+ * `video-detect`: probe -> plan frame-range chunks -> GPU decode + detection per chunk -> merge the
+ * per-frame detections. The chunk runner (chunked-job.ts) gives it durability, progress and cancel.
  */
 export async function videoDetectionWorkflow(input: VideoDetectionInput): Promise<VideoDetectionResult> {
-  const progress: JobProgress = input.resume?.progress ?? initialProgress();
-  setHandler(progressQuery, () => progress);
-  const events = jobEvents(input);
-  if (!input.resume)
-    events.emit('started', { status: 'running', pipeline: VIDEO_DETECT, input: input.inputUrl ? { url: input.inputUrl } : { key: input.inputKey } });
-  // The memo keeps a copy of the progress that `describe` returns with no worker running; it is
-  // refreshed at stage changes and every tenth of the frames (each update is a history event).
-  let memoDone = -1;
-  const saveProgress = (force: boolean): void => {
-    if (!force && progress.done - memoDone < progress.total / 10) return;
-    memoDone = progress.done;
-    upsertMemo({ progress: { ...progress } });
-    if (!force) events.emit('progress', { status: 'running', progress: { ...progress } });
-  };
-  const setStage = (stage: JobStage): void => {
-    progress.stage = stage;
-    upsertSearchAttributes([{ key: AnvilStage, value: stage }]);
-    saveProgress(true);
-  };
-  try {
-    let media = input.resume?.media;
-    if (!media && input.inputUrl) {
-      setStage('fetching');
-      await egress.fetchInput({ url: input.inputUrl, key: input.inputKey });
-    }
-    if (!media) {
-      setStage('probing');
-      media = await cpu.probeMedia({ inputKey: input.inputKey, params: input.params });
-    }
-    const chunks = planChunks(media.frameCount, input.params.chunkFrames, input.params.sampleInterval);
-    const completed = new Map<number, ChunkResult>((input.resume?.completed ?? []).map((r) => [r.index, r]));
-    progress.total = sampledFrames(0, media.frameCount, input.params.sampleInterval);
-    progress.chunksTotal = chunks.length;
-    if (progress.stage !== 'processing') setStage('processing');
-
-    await runChunks(input, media, chunks, completed, progress, () => saveProgress(false));
-    if (completed.size < chunks.length) {
-      // History stays small: the next run carries only the chunk results.
-      await events.flush();
-      return await continueAsNew<typeof videoDetectionWorkflow>({ ...input, resume: { media, completed: [...completed.values()], progress } });
-    }
-
-    setStage('merging');
-    const results = [...completed.values()].sort((a, b) => a.index - b.index);
-    const result = await cpu.mergeDetections({ jobId: input.jobId, inputKey: input.inputKey, media, params: input.params, chunks, results });
-    setStage('completed');
-    progress.etaSeconds = 0;
-    const { frames, detections, labels, keys } = result;
-    events.emit('completed', { status: 'completed', result: { frames, detections, labels, keys } });
-    await events.flush();
-    return result;
-  } catch (err) {
-    if (err instanceof ContinueAsNew) throw err;
-    if (isCancellation(err)) {
-      // Cancelled: the GPU activities have stopped (WAIT_CANCELLATION_COMPLETED); drop their partial parts.
-      await CancellationScope.nonCancellable(() => cpu.deleteJobOutputs({ jobId: input.jobId }));
-      events.emit('cancelled', { status: 'cancelled' });
-    } else {
-      events.emit('failed', { status: 'failed', failure: failureOf(err) });
-    }
-    await events.flush();
-    throw err;
-  }
-}
-
-/**
- * Runs the chunks not yet completed, at most `maxParallelChunks` at once, until all are done or this
- * run has scheduled `chunksPerRun`. A chunk that fails for good cancels the others, so a bad job
- * frees its GPUs at once.
- */
-async function runChunks(
-  input: VideoDetectionInput,
-  media: MediaInfo,
-  chunks: Chunk[],
-  completed: Map<number, ChunkResult>,
-  progress: JobProgress,
-  onProgress: () => void,
-): Promise<void> {
-  const window = Math.max(1, input.maxParallelChunks ?? 4);
-  const perRun = Math.max(1, input.chunksPerRun ?? 300);
-  const startedAt = Date.now();
-  const doneAtStart = progress.done;
-  const scope = new CancellationScope();
-  let inFlight = 0;
-  let scheduled = 0;
-  let failure: Error | undefined;
-
-  const onResult = (result: ChunkResult): void => {
-    completed.set(result.index, result);
-    progress.done += result.frames;
-    progress.chunksDone = completed.size;
-    progress.retries += result.attempt - 1;
-    progress.framesReprocessed += result.framesReprocessed;
-    const seconds = (Date.now() - startedAt) / 1000;
-    progress.rate = seconds > 0 ? (progress.done - doneAtStart) / seconds : 0;
-    progress.etaSeconds = progress.rate > 0 ? (progress.total - progress.done) / progress.rate : null;
-    onProgress();
-  };
-
-  try {
-    for (const chunk of chunks) {
-      if (completed.has(chunk.index)) continue;
-      if (scheduled >= perRun || workflowInfo().continueAsNewSuggested) break;
-      await condition(() => inFlight < window || failure !== undefined);
-      if (failure !== undefined) break;
-      inFlight++;
-      scheduled++;
-      const detectChunk = gpuActivity(input, chunk);
-      void scope
-        .run(() => detectChunk({ jobId: input.jobId, inputKey: input.inputKey, media, chunk, params: input.params, reuseFrom: input.reuseFrom }))
-        .then(onResult, (err: Error) => {
-          if (failure === undefined) {
-            failure = err;
-            scope.cancel();
-          }
-        })
-        .finally(() => inFlight--);
-    }
-  } finally {
-    // Also on cancel: return only once every GPU activity has stopped (and stopped writing parts).
-    await CancellationScope.nonCancellable(() => condition(() => inFlight === 0));
-  }
-  if (failure !== undefined) throw failure;
+  const { jobId, inputKey, params } = input;
+  return runChunkedJob(input, {
+    name: VIDEO_DETECT,
+    unit: 'frames',
+    probe: () => cpu.probeMedia({ inputKey, params }),
+    plan: (media) => ({
+      chunks: planChunks(media.frameCount, params.chunkFrames, params.sampleInterval),
+      total: sampledFrames(0, media.frameCount, params.sampleInterval),
+    }),
+    runChunk: (media, chunk) =>
+      // 10 min plus 1 s per frame: far above the slowest CPU fallback (~0.1 s per frame here).
+      gpuActivities(input, 600 + sampledFrames(chunk.startFrame, chunk.endFrame, params.sampleInterval)).detectChunk({
+        jobId,
+        inputKey,
+        media,
+        chunk,
+        params,
+        reuseFrom: input.reuseFrom,
+      }),
+    merge: (media, chunks, results) => cpu.mergeDetections({ jobId, inputKey, media, params, chunks, results }),
+    brief: ({ frames, detections, labels, keys }) => ({ frames, detections, labels, keys }),
+  });
 }

@@ -3,6 +3,7 @@ import { unletterbox, type Letterbox } from './letterbox';
 import type { ResolvedModel } from './models/registry';
 import { blazeAnchors, decodeBlazeFace } from './postprocess/blazeface';
 import { decodeDbText } from './postprocess/db-text';
+import { decodeSegmentation } from './postprocess/segmentation';
 import type { Candidate } from './postprocess/nms';
 import { decodeYolo } from './postprocess/yolo';
 
@@ -34,9 +35,32 @@ const imageOf = (o: BatchOutput, n: number): Float32Array => {
 export function decodeBatch(model: ResolvedModel, outputs: BatchOutput[], count: number, opts: DetectOptions): Detection[][] {
   const frames: Detection[][] = [];
   for (let n = 0; n < count; n++) {
-    frames.push(decodeImage(model, outputs, n, opts).map((c) => toDetection(model, c, opts.letterbox)));
+    frames.push(
+      model.output.format === 'segmentation'
+        ? decodeMasks(model, outputs[0]!, n, opts)
+        : decodeImage(model, outputs, n, opts).map((c) => toDetection(model, c, opts.letterbox)),
+    );
   }
   return frames;
+}
+
+/** Segmentation: one detection per label whose mask is not empty, already in source pixels. */
+function decodeMasks(model: ResolvedModel, output: BatchOutput, n: number, opts: DetectOptions): Detection[] {
+  const out = model.output as Extract<ResolvedModel['output'], { format: 'segmentation' }>;
+  const [, channels, h, w] = output.dims as [number, number, number, number];
+  return decodeSegmentation(imageOf(output, n), [channels, h, w], opts.letterbox, {
+    threshold: out.threshold,
+    logits: out.activation === 'logits',
+    minArea: out.minArea,
+  })
+    .filter((o) => o.score >= opts.confidence)
+    .map((o) => ({
+      label: model.labels[o.classId] ?? String(o.classId),
+      classId: o.classId,
+      score: Math.round(o.score * 1e4) / 1e4,
+      box: o.box,
+      mask: o.mask,
+    }));
 }
 
 function decodeImage(model: ResolvedModel, outputs: BatchOutput[], n: number, opts: DetectOptions): Candidate[] {
@@ -52,6 +76,7 @@ function decodeImage(model: ResolvedModel, outputs: BatchOutput[], n: number, op
     const [, rows, anchors] = dims as [number, number, number];
     return decodeYolo(data, rows, anchors, { confidence: opts.confidence, iou: opts.iou });
   }
+  if (out.format !== 'db-text') throw new Error(`model ${model.name}: ${out.format} output is not decoded to boxes`);
   const [, , h, w] = dims as [number, number, number, number];
   return decodeDbText(data, w, h, {
     binaryThreshold: out.binaryThreshold,

@@ -2,15 +2,19 @@ import { Worker } from 'node:worker_threads';
 import { extname, join } from 'node:path';
 import type { Detection } from '../../workflows/contracts';
 import type { DetectOptions } from './detect-batch';
-import type { ResolvedModel } from './models/registry';
+import type { AnyModel } from './models/registry';
 import type { ExecutionProvider } from './session';
+import type { VadCarry } from './silero';
 
 export type ThreadRequest =
-  { id: number; type: 'load'; model: ResolvedModel } | { id: number; type: 'run'; model: string; frames: ArrayBuffer; count: number; options: DetectOptions };
+  | { id: number; type: 'load'; model: AnyModel }
+  | { id: number; type: 'run'; model: string; frames: ArrayBuffer; count: number; options: DetectOptions }
+  | { id: number; type: 'vad'; model: string; samples: ArrayBuffer; carry: VadCarry | null };
 
 export type ThreadReply =
   | { id: number; type: 'loaded'; provider: ExecutionProvider }
   | { id: number; type: 'detections'; detections: Detection[][]; inferMs: number }
+  | { id: number; type: 'speech'; probs: Float32Array; carry: VadCarry; inferMs: number }
   | { id: number; type: 'error'; message: string };
 
 export interface PoolOptions {
@@ -50,16 +54,26 @@ export class InferencePool {
   }
 
   /** Loads a model into the thread; returns the execution provider that runs it. */
-  async load(model: ResolvedModel): Promise<ExecutionProvider> {
+  async load(model: AnyModel): Promise<ExecutionProvider> {
     const reply = await this.request({ id: this.nextId++, type: 'load', model });
     return (reply as Extract<ThreadReply, { type: 'loaded' }>).provider;
   }
 
   /** Runs one batch of packed RGB24 frames; the buffer is transferred and unusable afterwards. */
   async detect(model: string, frames: Uint8Array, count: number, options: DetectOptions): Promise<{ detections: Detection[][]; inferMs: number }> {
-    const buffer = frames.buffer.byteLength === frames.byteLength ? (frames.buffer as ArrayBuffer) : frames.slice().buffer;
+    const buffer = ownBuffer(frames);
     const reply = await this.request({ id: this.nextId++, type: 'run', model, frames: buffer, count, options }, [buffer]);
     return reply as Extract<ThreadReply, { type: 'detections' }>;
+  }
+
+  /**
+   * Speech probability per window of `samples` (model rate, mono, whole windows; transferred). Pass the
+   * returned `carry` with the next block of the same stream, null at its start.
+   */
+  async speech(model: string, samples: Float32Array, carry: VadCarry | null): Promise<{ probs: Float32Array; carry: VadCarry; inferMs: number }> {
+    const buffer = ownBuffer(samples);
+    const reply = await this.request({ id: this.nextId++, type: 'vad', model, samples: buffer, carry }, [buffer]);
+    return reply as Extract<ThreadReply, { type: 'speech' }>;
   }
 
   async close(): Promise<void> {
@@ -79,4 +93,9 @@ export class InferencePool {
     for (const w of this.waiting.values()) w.reject(err);
     this.waiting.clear();
   }
+}
+
+/** The view's own buffer when it spans all of it (transferred as is), else a copy of just the view. */
+function ownBuffer(view: Uint8Array | Float32Array): ArrayBuffer {
+  return view.buffer.byteLength === view.byteLength ? (view.buffer as ArrayBuffer) : view.slice().buffer;
 }

@@ -6,13 +6,14 @@ import type * as ort from 'onnxruntime-node';
 import { Tensor } from 'onnxruntime-node';
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeBatch, outputNames } from './detect-batch';
-import type { ResolvedModel } from './models/registry';
+import type { AnyModel } from './models/registry';
+import { runSilero } from './silero';
 import { openSession, type ExecutionProvider } from './session';
 import { toInputTensor } from './preprocess';
 import type { ThreadReply, ThreadRequest } from './inference-pool';
 
 const config = workerData as { provider: ExecutionProvider; deviceId: number; intraOpThreads: number };
-const sessions = new Map<string, { model: ResolvedModel; session: ort.InferenceSession }>();
+const sessions = new Map<string, { model: AnyModel; session: ort.InferenceSession }>();
 
 async function handle(msg: ThreadRequest): Promise<ThreadReply> {
   if (msg.type === 'load') {
@@ -23,6 +24,13 @@ async function handle(msg: ThreadRequest): Promise<ThreadReply> {
   const entry = sessions.get(msg.model);
   if (!entry) throw new Error(`model ${msg.model} is not loaded in this worker`);
   const { model, session } = entry;
+  if (msg.type === 'vad') {
+    if (model.kind !== 'speech') throw new Error(`model ${model.name} is not a speech model`);
+    const started = performance.now();
+    const { probs, carry } = await runSilero(session, model, new Float32Array(msg.samples), msg.carry);
+    return { id: msg.id, type: 'speech', probs, carry, inferMs: performance.now() - started };
+  }
+  if (model.kind !== 'image') throw new Error(`model ${model.name} is not an image model`);
   const { width, height, layout } = model.input;
   const data = toInputTensor(new Uint8Array(msg.frames), msg.count, model.input);
   const dims = layout === 'NCHW' ? [msg.count, 3, height, width] : [msg.count, height, width, 3];

@@ -1,9 +1,9 @@
-import { ModelManifestSchema } from './models/manifest';
+import { ImageManifestSchema } from './models/manifest';
 import { toInputTensor } from './preprocess';
 
 /** A manifest's input section, parsed with defaults, for a 2x1 frame. */
 const input = (over: object) => ({
-  ...ModelManifestSchema.parse({
+  ...ImageManifestSchema.parse({
     name: 't',
     file: 'x.onnx',
     input: { name: 'x', width: 8, height: 8, layout: 'NCHW', dtype: 'float32', ...over },

@@ -1,11 +1,11 @@
-import type { ModelManifest } from './models/manifest';
+import type { ImageManifest } from './models/manifest';
 
 /**
  * Turns `count` packed RGB24 frames (HWC uint8, the model's input size) into the model's input tensor
  * data in one pass: layout NCHW or NHWC, channel order, scale/mean/std for float inputs.
  * uint8 NHWC RGB models take the decoded bytes as they are.
  */
-export function toInputTensor(frames: Uint8Array, count: number, input: ModelManifest['input']): Float32Array | Uint8Array {
+export function toInputTensor(frames: Uint8Array, count: number, input: ImageManifest['input']): Float32Array | Uint8Array {
   const { width, height, layout, dtype, channels } = input;
   const plane = width * height;
   const order = channels === 'RGB' ? [0, 1, 2] : [2, 1, 0];

@@ -1,11 +1,26 @@
 import * as ort from 'onnxruntime-node';
 import { outputNames } from './detect-batch';
-import type { ResolvedModel } from './models/registry';
+import type { AnyModel, ResolvedModel } from './models/registry';
+import { SILERO_INPUTS, SILERO_OUTPUTS } from './silero';
 
 export type ExecutionProvider = 'cuda' | 'cpu';
 
 /** Checks that the model's tensors match its manifest; the message names what differs. */
-export function checkSession(model: ResolvedModel, session: ort.InferenceSession): void {
+export function checkSession(model: AnyModel, session: ort.InferenceSession): void {
+  if (model.kind === 'speech') {
+    for (const [what, names, has] of [
+      ['input', SILERO_INPUTS, session.inputNames],
+      ['output', SILERO_OUTPUTS, session.outputNames],
+    ] as const) {
+      const missing = names.filter((n) => !has.includes(n));
+      if (missing.length) throw new Error(`model ${model.name}: not a ${model.format} model: ${what} ${missing.join(', ')} missing (it has ${has.join(', ')})`);
+    }
+    return;
+  }
+  checkImageSession(model, session);
+}
+
+function checkImageSession(model: ResolvedModel, session: ort.InferenceSession): void {
   if (!session.inputNames.includes(model.input.name)) {
     throw new Error(`model ${model.name}: input '${model.input.name}' not in the ONNX file (it has ${session.inputNames.join(', ')})`);
   }
@@ -27,6 +42,14 @@ export function checkSession(model: ResolvedModel, session: ort.InferenceSession
       throw new Error(`model ${model.name}: output '${name}' not in the ONNX file (it has ${session.outputNames.join(', ')})`);
     }
   }
+  if (model.output.format === 'segmentation') {
+    const name = model.output.name;
+    const out = session.outputMetadata.find((m) => m.name === name);
+    const channels = out && 'shape' in out ? out.shape[1] : undefined;
+    if (typeof channels === 'number' && channels !== model.labels.length) {
+      throw new Error(`model ${model.name}: the ONNX output '${out!.name}' has ${channels} mask channels, the manifest names ${model.labels.length} labels`);
+    }
+  }
 }
 
 /**
@@ -34,7 +57,7 @@ export function checkSession(model: ResolvedModel, session: ort.InferenceSession
  * Returns the provider that actually runs it.
  */
 export async function openSession(
-  model: ResolvedModel,
+  model: AnyModel,
   opts: { provider: ExecutionProvider; deviceId: number; intraOpThreads: number },
 ): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider }> {
   const base: ort.InferenceSession.SessionOptions = {

@@ -56,7 +56,7 @@ export function createFetchActivities({ storage, policy, maxBytes }: FetchDeps):
       }
       const { head, body } = await readHead(res, SNIFF_BYTES);
       const sniffed = sniffMedia(head);
-      if (!sniffed.video) {
+      if (!sniffed.media) {
         res.destroy();
         throw fail(notVideoMessage('input url', sniffed), FailureType.InvalidMedia);
       }

@@ -1,5 +1,5 @@
 import { letterbox } from '../inference/letterbox';
-import { buildDecodeArgs, type DecodeArgsInput } from './ffmpeg-args';
+import { buildAudioDecodeArgs, buildDecodeArgs, type DecodeArgsInput } from './ffmpeg-args';
 
 const base: DecodeArgsInput = {
   startTime: 0,
@@ -38,5 +38,20 @@ describe('buildDecodeArgs', () => {
     expect(after(inputOptions, '-hwaccel')).toBe('cuda');
     expect(after(inputOptions, '-protocol_whitelist')).toBe('http,https,tcp,tls');
     expect(after(inputOptions, '-format_whitelist')).not.toMatch(/hls|concat|image2/);
+  });
+});
+
+describe('buildAudioDecodeArgs', () => {
+  it('seeks, downmixes and resamples in ffmpeg, and cuts or pads to exactly the samples asked for', () => {
+    const { inputOptions, outputOptions } = buildAudioDecodeArgs({ startSeconds: 19.2, samples: 512 * 100, sampleRate: 16000 });
+    expect(after(inputOptions, '-ss')).toBe('19.200000');
+    expect(after(outputOptions, '-map')).toBe('0:a:0');
+    expect(after(outputOptions, '-af')).toBe('aformat=sample_fmts=flt:sample_rates=16000:channel_layouts=mono,apad=whole_len=51200,atrim=end_sample=51200');
+    expect(after(outputOptions, '-f')).toBe('f32le');
+    expect(after(inputOptions, '-protocol_whitelist')).toBe('http,https,tcp,tls');
+  });
+
+  it('does not seek at the start of the stream', () => {
+    expect(buildAudioDecodeArgs({ startSeconds: 0, samples: 512, sampleRate: 16000 }).inputOptions).not.toContain('-ss');
   });
 });

@@ -6,8 +6,8 @@ import type { Letterbox } from '../inference/letterbox';
  */
 export const INPUT_PROTOCOLS = 'http,https,tcp,tls';
 
-/** Demuxers accepted for video input: containers users upload, nothing that references other files. */
-export const INPUT_FORMATS = 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,mpeg,ivf,h264,hevc,mjpeg';
+/** Demuxers accepted for input: containers users upload (video, and audio for speech), nothing that references other files. */
+export const INPUT_FORMATS = 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,mpeg,ivf,h264,hevc,mjpeg,ogg,wav,mp3,flac,aac';
 
 export interface DecodeArgsInput {
   /** Seconds: pts of the first frame of the stream. */
@@ -53,6 +53,35 @@ export function buildDecodeArgs(input: DecodeArgsInput): { inputOptions: string[
     '-pix_fmt', 'rgb24',
     '-f', 'rawvideo',
   ]; // prettier-ignore
+  return { inputOptions, outputOptions };
+}
+
+export interface AudioDecodeArgsInput {
+  /** Seconds into the stream where decoding starts. */
+  startSeconds: number;
+  /** Samples to output: the stream is cut or zero-padded to exactly this many. */
+  samples: number;
+  /** Output sample rate (mono). */
+  sampleRate: number;
+  /** Trusted local files only (benchmarks): also allow the `file` protocol. Jobs never set it. */
+  localFile?: boolean;
+}
+
+/**
+ * ffmpeg arguments that decode the first audio stream from `startSeconds` (accurate seek), downmixed to mono
+ * and resampled in the same process, as exactly `samples` float32 samples on stdout (padded with silence
+ * past the end), so the reader always gets whole windows.
+ */
+export function buildAudioDecodeArgs(input: AudioDecodeArgsInput): { inputOptions: string[]; outputOptions: string[] } {
+  const protocols = input.localFile ? `file,${INPUT_PROTOCOLS}` : INPUT_PROTOCOLS;
+  const inputOptions = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-protocol_whitelist', protocols, '-format_whitelist', INPUT_FORMATS];
+  if (input.startSeconds > 0) inputOptions.push('-ss', seconds(input.startSeconds));
+  const filters = [
+    `aformat=sample_fmts=flt:sample_rates=${input.sampleRate}:channel_layouts=mono`,
+    `apad=whole_len=${input.samples}`,
+    `atrim=end_sample=${input.samples}`,
+  ];
+  const outputOptions = ['-map', '0:a:0', '-vn', '-sn', '-dn', '-af', filters.join(','), '-f', 'f32le'];
   return { inputOptions, outputOptions };
 }
 

@@ -12,9 +12,9 @@ export interface RawProbe {
   format: Record<string, unknown>;
 }
 
-/** ffprobe of the first video stream with packets counted. Rejects with ffprobe's own message. */
-export function ffprobe(url: string, countPackets: boolean): Promise<RawProbe> {
-  const options = ['-protocol_whitelist', INPUT_PROTOCOLS, '-format_whitelist', INPUT_FORMATS, '-select_streams', 'v:0'];
+/** ffprobe of the first video (or audio) stream, packets counted if asked. Rejects with ffprobe's own message. */
+export function ffprobe(url: string, countPackets: boolean, stream: 'v:0' | 'a:0' = 'v:0'): Promise<RawProbe> {
+  const options = ['-protocol_whitelist', INPUT_PROTOCOLS, '-format_whitelist', INPUT_FORMATS, '-select_streams', stream];
   if (countPackets) options.push('-count_packets');
   return new Promise((resolve, reject) => {
     ffmpeg.ffprobe(url, options, (err: Error | null, data) => {

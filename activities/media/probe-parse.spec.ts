@@ -1,4 +1,4 @@
-import { parseProbe } from './probe-parse';
+import { parseAudioProbe, parseProbe } from './probe-parse';
 
 const stream = {
   codec_type: 'video',
@@ -40,5 +40,30 @@ describe('parseProbe', () => {
     expect(parseProbe({ streams: [{ codec_type: 'audio' }], format: {} }, 1)).toMatchObject({ ok: false, reason: 'no-video' });
     expect(parseProbe({ streams: [{ ...stream, width: 0 }], format: {} }, 1)).toMatchObject({ ok: false, reason: 'bad-stream' });
     expect(parseProbe({ streams: [{ ...stream, nb_read_packets: '0', duration: '0' }], format: {} }, 1)).toMatchObject({ ok: false });
+  });
+});
+
+describe('parseAudioProbe', () => {
+  const target = { sampleRate: 16000, windowSamples: 512 };
+  const audio = { codec_type: 'audio', codec_name: 'pcm_s16le', sample_rate: '44100', channels: 2, duration: '10.000000' };
+
+  it('counts whole VAD windows at the model rate (the last one padded)', () => {
+    const v = parseAudioProbe({ streams: [{ codec_type: 'video' }, audio], format: {} }, 99, target);
+    expect(v).toEqual({
+      ok: true,
+      audio: { sizeBytes: 99, codec: 'pcm_s16le', sourceSampleRate: 44100, channels: 2, duration: 10, sampleRate: 16000, windowSamples: 512, windows: 313 },
+    });
+  });
+
+  it("falls back to the container's duration, and names what is missing", () => {
+    expect(parseAudioProbe({ streams: [{ ...audio, duration: undefined }], format: { duration: '1.024' } }, 1, target)).toMatchObject({
+      ok: true,
+      audio: { windows: 32 },
+    });
+    expect(parseAudioProbe({ streams: [{ codec_type: 'video' }], format: {} }, 1, target)).toEqual({ ok: false, message: 'the input has no audio stream' });
+    expect(parseAudioProbe({ streams: [{ ...audio, duration: '0' }], format: {} }, 1, target)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/no duration/),
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { MediaInfo } from '../../workflows/contracts';
+import type { AudioInfo, MediaInfo } from '../../workflows/contracts';
 import type { RawProbe } from './ffmpeg';
 
 /** What is wrong with an input, for a non-retryable failure; undefined when it is a usable video. */
@@ -23,6 +23,28 @@ export function parseProbe(raw: RawProbe, sizeBytes: number): ProbeVerdict {
   if (!(fps > 0) || !(frameCount > 0)) return { ok: false, reason: 'bad-stream', message: `the ${codec} video stream has no frames or no frame rate` };
   const startTime = num(video['start_time']) || num(raw.format['start_time']);
   return { ok: true, media: { sizeBytes, codec, width, height, fps, frameCount, duration: duration || frameCount / fps, startTime } };
+}
+
+/** What the speech model takes: its sample rate and window. */
+export interface AudioTarget {
+  sampleRate: number;
+  windowSamples: number;
+}
+
+/** Turns ffprobe output of the first audio stream into AudioInfo, windows counted at the model's rate. Pure. */
+export function parseAudioProbe(raw: RawProbe, sizeBytes: number, target: AudioTarget): { ok: true; audio: AudioInfo } | { ok: false; message: string } {
+  const audio = raw.streams.find((s) => s['codec_type'] === 'audio');
+  if (!audio) return { ok: false, message: 'the input has no audio stream' };
+  const codec = str(audio['codec_name']) || 'unknown';
+  const duration = num(audio['duration']) || num(raw.format['duration']);
+  const sourceSampleRate = num(audio['sample_rate']);
+  if (!(sourceSampleRate > 0)) return { ok: false, message: `the ${codec} audio stream has no sample rate` };
+  if (!(duration > 0)) return { ok: false, message: `the ${codec} audio stream has no duration (empty, or a stream without a length)` };
+  const windows = Math.ceil((duration * target.sampleRate) / target.windowSamples);
+  return {
+    ok: true,
+    audio: { sizeBytes, codec, sourceSampleRate, channels: num(audio['channels']) || 1, duration, ...target, windows },
+  };
 }
 
 function parseRate(rate: string): number {

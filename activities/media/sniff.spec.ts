@@ -16,8 +16,12 @@ describe('sniffMedia', () => {
     ['mpeg-ps', bytes([0, 0, 1, 0xba, 0x44])],
     ['flv', bytes('FLV', [1, 5])],
     ['ogg', bytes('OggS', [0])],
+    ['wav', bytes('RIFF', [0, 0, 0, 0], 'WAVEfmt ')],
+    ['flac', bytes('fLaC', [0])],
+    ['mp3', bytes('ID3', [4, 0])],
+    ['mp3', bytes([0xff, 0xfb, 0x90, 0x64])],
   ])('accepts %s', (container, head) => {
-    expect(sniffMedia(head)).toEqual({ video: true, container });
+    expect(sniffMedia(head)).toEqual({ media: true, container });
   });
 
   it.each([
@@ -25,15 +29,14 @@ describe('sniffMedia', () => {
     ['a JPEG image', bytes([0xff, 0xd8, 0xff, 0xe0])],
     ['a PDF document', bytes('%PDF-1.7')],
     ['a ZIP archive', bytes('PK', [3, 4])],
-    ['a WAV audio file', bytes('RIFF', [0, 0, 0, 0], 'WAVEfmt ')],
     ['a text file', bytes('hello, this is not a video\n')],
     ['an empty file', Buffer.alloc(0)],
     ['an unrecognised binary file', bytes([0, 1, 2, 3, 4, 5, 6, 7, 8])],
   ])('names %s', (what, head) => {
-    expect(sniffMedia(head)).toEqual({ video: false, what });
+    expect(sniffMedia(head)).toEqual({ media: false, what });
   });
 
   it('does not take one 0x47 byte for a transport stream', () => {
-    expect(sniffMedia(bytes('G', [0, 0, 0])).video).toBe(false);
+    expect(sniffMedia(bytes('G', [0, 0, 0])).media).toBe(false);
   });
 });

@@ -1,16 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import {
-  chunkPartKey,
-  chunkPartsPrefix,
-  FailureType,
-  parsePartKey,
-  type ChunkHeartbeat,
-  type ChunkResult,
-  type DetectChunkInput,
-  type FrameDetections,
-  type GpuActivities,
-} from '../../workflows/contracts';
+import { chunkPartKey, FailureType, type ChunkResult, type DetectChunkInput, type FrameDetections, type GpuActivities } from '../../workflows/contracts';
 import { sampledFrames } from '../../workflows/plan-chunks';
 import type { InferencePool } from '../inference/inference-pool';
 import { letterbox } from '../inference/letterbox';
@@ -20,7 +10,10 @@ import { startDecode } from '../media/ffmpeg';
 import { readFrameBatches } from '../media/frame-batches';
 import type { Hardware } from '../media/hardware';
 import type { S3Storage } from '../storage/s3-storage';
-import { partSpan, resumePlan, type StoredPart } from './chunk-checkpoints';
+import { consumeDecoder } from '../chunks/decode-loop';
+import { chunkResult, handBack, resumeChunk, workerShuttingDown, type ChunkAttempt } from '../chunks/resume-chunk';
+import { detectSpeechChunk } from '../speech-detect/speech-chunk.activity';
+import { partSpan } from './chunk-checkpoints';
 import { toJsonl } from './frame-lines';
 
 export interface GpuDeps {
@@ -32,10 +25,11 @@ export interface GpuDeps {
   maxBatchesInFlight?: number;
 }
 
-/** GPU activities: decode + inference of frame ranges, with checkpoints and resume. */
+/** GPU activities: decode + inference of frame ranges (video) and window ranges (speech), with checkpoints and resume. */
 export function createGpuActivities(deps: GpuDeps): GpuActivities {
   return {
     detectChunk: (input) => detectChunk(deps, input),
+    detectSpeechChunk: (input) => detectSpeechChunk(deps, input),
   };
 }
 
@@ -46,64 +40,23 @@ export function createGpuActivities(deps: GpuDeps): GpuActivities {
  * frames already done, so the next worker resumes exactly there.
  */
 async function detectChunk(deps: GpuDeps, input: DetectChunkInput): Promise<ChunkResult> {
-  const ctx = Context.current();
-  const { storage } = deps;
-  const { chunk, params, jobId } = input;
-  const model = deps.models.get(params.model);
+  const { chunk, params } = input;
+  const model = deps.models.image(params.model);
   if (!model) {
     throw ApplicationFailure.nonRetryable(
-      `unknown model '${params.model}' on this worker (available: ${deps.models.names().join(', ')})`,
+      `unknown image model '${params.model}' on this worker (available: ${deps.models.names('image').join(', ')})`,
       FailureType.UnknownModel,
     );
   }
-
-  let stored = await storedParts(storage, jobId, chunk.index);
-  let framesReused = 0;
-  if (input.reuseFrom && stored.length === 0) {
-    // A retry: take the earlier job's finished work on this chunk (same input, same params) instead of computing it.
-    const reused = resumePlan(chunk, await storedParts(storage, input.reuseFrom, chunk.index)).chain;
-    for (const p of reused) await storage.copy(p.key, chunkPartKey(jobId, chunk.index, p.start, p.end));
-    if (reused.length) {
-      stored = await storedParts(storage, jobId, chunk.index);
-      framesReused = sampledFrames(chunk.startFrame, reused[reused.length - 1]!.end, params.sampleInterval);
-      ctx.log.info('reusing stored parts of an earlier job', { chunk: chunk.index, from: input.reuseFrom, frames: framesReused });
-    }
-  }
-  const plan = resumePlan(chunk, stored);
-  if (plan.stale.length) await storage.deleteMany(plan.stale.map((p) => p.key));
-  const previous = ctx.info.heartbeatDetails as ChunkHeartbeat | undefined;
-  const start = plan.resumeFrame;
-  const state: ChunkHeartbeat = {
-    checkpointFrame: start,
-    nextFrame: start,
-    framesDone: sampledFrames(chunk.startFrame, start, params.sampleInterval),
-    framesTotal: sampledFrames(chunk.startFrame, chunk.endFrame, params.sampleInterval),
-  };
-  const chain = plan.chain.map((p) => p.key);
-  const beat = (): void => ctx.heartbeat({ ...state });
-  beat();
-  if (start > chunk.startFrame) ctx.log.info('resuming chunk from its last checkpoint', { chunk: chunk.index, frame: start });
-
-  const decodedTo = start < chunk.endFrame ? await processFrames(deps, input, model, state, chain, beat) : start;
+  const attempt = await resumeChunk(deps.storage, { jobId: input.jobId, chunk, sampleInterval: params.sampleInterval, reuseFrom: input.reuseFrom });
+  const decodedTo = attempt.start < chunk.endFrame ? await processFrames(deps, input, model, attempt) : attempt.start;
   if (chunk.endFrame < input.media.frameCount && decodedTo < chunk.endFrame) {
     throw ApplicationFailure.nonRetryable(
       `input '${input.inputKey}': the video ended at frame ${decodedTo}, before frame ${chunk.endFrame} that its header promised (truncated or corrupt)`,
       FailureType.InvalidMedia,
     );
   }
-  return {
-    index: chunk.index,
-    partKeys: chain,
-    frames: state.framesDone,
-    framesReprocessed: previous ? sampledFrames(start, Math.max(start, previous.nextFrame), params.sampleInterval) : 0,
-    attempt: ctx.info.attempt,
-    resumedFrom: start,
-    ...(framesReused ? { framesReused } : {}),
-  };
-}
-
-async function storedParts(storage: S3Storage, jobId: string, chunk: number): Promise<StoredPart[]> {
-  return (await storage.list(chunkPartsPrefix(jobId, chunk))).map(parsePartKey).filter((p): p is StoredPart => p !== undefined);
+  return chunkResult(attempt);
 }
 
 /** Decode + inference from `state.checkpointFrame` to the chunk end; returns the frame the decoder stopped at. */
@@ -111,11 +64,10 @@ async function processFrames(
   { storage, pool, hardware, maxBatchesInFlight = 2 }: GpuDeps,
   input: DetectChunkInput,
   model: ResolvedModel,
-  state: ChunkHeartbeat,
-  chain: string[],
-  beat: () => void,
+  attempt: ChunkAttempt,
 ): Promise<number> {
   const ctx = Context.current();
+  const { state, chain, beat } = attempt;
   const { chunk, media, params } = input;
   const S = params.sampleInterval;
   const span = partSpan(params.checkpointFrames, S);
@@ -157,49 +109,36 @@ async function processFrames(
     beat();
   };
 
-  const shutdown = (): boolean => ctx.cancellationSignal.aborted && (ctx.cancellationSignal.reason as Error | undefined)?.message === 'WORKER_SHUTDOWN';
-  const onAbort = (): void => {
-    // A cancelled job stops at once; a worker shutdown lets the batches in flight finish and be stored.
-    if (!shutdown()) decode.kill();
-  };
-  ctx.cancellationSignal.addEventListener('abort', onAbort);
   let frame = start;
   try {
-    for await (const batch of readFrameBatches(decode.frames, model.input.width * model.input.height * 3, model.batch)) {
-      if (ctx.cancellationSignal.aborted) {
-        decode.kill(); // before leaving the loop closes ffmpeg's output under it
-        break;
+    await consumeDecoder(decode, async () => {
+      for await (const batch of readFrameBatches(decode.frames, model.input.width * model.input.height * 3, model.batch)) {
+        if (ctx.cancellationSignal.aborted) {
+          decode.kill(); // before leaving the loop closes ffmpeg's output under it
+          break;
+        }
+        const first = frame;
+        frame += batch.count * S;
+        inFlight.push(
+          pool
+            .detect(model.name, batch.data, batch.count, options)
+            .then(({ detections }) =>
+              detections.map((d, i) => ({ frame: first + i * S, t: Math.round(((first + i * S) / media.fps) * 1e6) / 1e6, detections: d })),
+            ),
+        );
+        if (inFlight.length >= maxBatchesInFlight) await drain();
       }
-      const first = frame;
-      frame += batch.count * S;
-      inFlight.push(
-        pool
-          .detect(model.name, batch.data, batch.count, options)
-          .then(({ detections }) =>
-            detections.map((d, i) => ({ frame: first + i * S, t: Math.round(((first + i * S) / media.fps) * 1e6) / 1e6, detections: d })),
-          ),
-      );
-      if (inFlight.length >= maxBatchesInFlight) await drain();
-    }
-    if (!ctx.cancellationSignal.aborted || shutdown()) while (inFlight.length) await drain();
-    if (!ctx.cancellationSignal.aborted) await decode.done;
-  } catch (err) {
-    // A dying decoder shows up first as a torn frame: report the decoder's own error instead.
-    if (!ctx.cancellationSignal.aborted) await decode.done;
-    if (!ctx.cancellationSignal.aborted) throw err;
+      // A worker shutdown stores the batches in flight too; a cancel drops them.
+      if (!ctx.cancellationSignal.aborted || workerShuttingDown(ctx.cancellationSignal)) while (inFlight.length) await drain();
+    });
   } finally {
-    ctx.cancellationSignal.removeEventListener('abort', onAbort);
-    decode.kill();
     // Batches still in the thread after a cancel or failure: their results are not wanted.
     for (const p of inFlight) p.catch(() => undefined);
   }
-  if (shutdown()) {
-    // Hand the chunk back with nothing lost: store what is done as a short part, heartbeat, and fail
-    // the attempt as retryable (a cancelled attempt would wait for the heartbeat timeout instead).
+  if (workerShuttingDown(ctx.cancellationSignal)) {
+    // Hand the chunk back with nothing lost: what is done goes into a short part first.
     if (pending.length) await writePart(state.nextFrame);
-    beat();
-    ctx.log.info('worker shutting down: chunk checkpointed and handed back', { chunk: chunk.index, frame: state.checkpointFrame });
-    throw ApplicationFailure.retryable(`GPU worker shut down; chunk ${chunk.index} checkpointed at frame ${state.checkpointFrame}`, 'WorkerShutdown');
+    handBack(attempt);
   }
   if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
   // The decoder ended: what is left is the last, possibly short, part.

@@ -3,7 +3,7 @@ import { VIDEO_DETECT_LIMITS, type VideoDetectParams } from '../../workflows/con
 /** Problems with job params, one sentence each; empty when valid. Pure: used by the API and the probe. */
 export function checkParams(params: VideoDetectParams, models: string[]): string[] {
   const problems: string[] = [];
-  if (!models.includes(params.model)) problems.push(`unknown model '${params.model}' (available: ${models.join(', ')})`);
+  if (!models.includes(params.model)) problems.push(`unknown model '${params.model}' (image models: ${models.join(', ')})`);
   for (const [name, { min, max }] of Object.entries(VIDEO_DETECT_LIMITS)) {
     const value = params[name as keyof typeof VIDEO_DETECT_LIMITS];
     if (!Number.isInteger(value) || value < min || value > max) problems.push(`${name} must be an integer from ${min} to ${max}, got ${value}`);

@@ -3,6 +3,7 @@ import {
   chunksPrefix,
   FailureType,
   resultKeys,
+  VIDEO_DETECT,
   type MediaInfo,
   type MergeInput,
   type PipelineActivities,
@@ -12,7 +13,10 @@ import {
 import { decodeFirstFrame, ffprobe } from '../media/ffmpeg';
 import { parseProbe } from '../media/probe-parse';
 import type { ModelRegistry } from '../inference/models/registry';
-import { ObjectNotFoundError, type S3Storage } from '../storage/s3-storage';
+import type { S3Storage } from '../storage/s3-storage';
+import { runSummary, writeSummaryAndManifest } from '../chunks/run-summary';
+import { classify, headInput } from '../media/input-checks';
+import { createSpeechPipelineActivities } from '../speech-detect/speech-pipeline.activities';
 import { parseJsonl, toJsonl, verifyChunkFrames } from './frame-lines';
 import { checkParams } from './params';
 
@@ -21,25 +25,22 @@ export interface PipelineDeps {
   models: ModelRegistry;
 }
 
-/** Errors that mean "the network or S3 failed", not "the file is bad": those are retried. */
-const TRANSIENT = /connection refused|connection reset|timed out|timeout|server returned 5\d\d|i\/o error|end of file.*http|network is unreachable/i;
-
-/** CPU activities of `video-detect`, over injected adapters. */
+/** CPU activities of the pipelines (video-detect here, speech-detect beside), over injected adapters. */
 export function createPipelineActivities({ storage, models }: PipelineDeps): PipelineActivities {
   return {
+    ...createSpeechPipelineActivities({ storage, models }),
     async probeMedia({ inputKey, params }: { inputKey: string; params: VideoDetectParams }): Promise<MediaInfo> {
-      const problems = checkParams(params, models.names());
+      const problems = checkParams(params, models.names('image'));
       if (problems.length) {
         const type = problems.some((p) => p.startsWith('unknown model')) ? FailureType.UnknownModel : FailureType.InvalidParams;
         throw ApplicationFailure.nonRetryable(problems.join('; '), type);
       }
       const { size } = await headInput(storage, inputKey);
-      if (size === 0) throw ApplicationFailure.nonRetryable(`input '${inputKey}' is empty (0 bytes)`, FailureType.InvalidMedia);
       const url = await storage.presignGet(inputKey);
-      const raw = await classify(ffprobe(url, true), inputKey, FailureType.InvalidMedia);
+      const raw = await classify(ffprobe(url, true), inputKey, FailureType.InvalidMedia, 'video');
       const verdict = parseProbe(raw, size);
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(`input '${inputKey}': ${verdict.message}`, FailureType.InvalidMedia);
-      await classify(decodeFirstFrame(url), inputKey, FailureType.UnsupportedCodec, verdict.media.codec);
+      await classify(decodeFirstFrame(url), inputKey, FailureType.UnsupportedCodec, 'video', verdict.media.codec);
       return verdict.media;
     },
 
@@ -61,35 +62,17 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
         }
         lines.push(toJsonl(chunkFrames));
       }
-      const retries = input.results.reduce((n, r) => n + r.attempt - 1, 0);
-      const framesReprocessed = input.results.reduce((n, r) => n + r.framesReprocessed, 0);
-      const framesReused = input.results.reduce((n, r) => n + (r.framesReused ?? 0), 0);
-      const resumes = input.chunks
-        .flatMap((c) => input.results.filter((r) => r.index === c.index && r.resumedFrom > c.startFrame))
-        .map((r) => ({ chunk: r.index, fromFrame: r.resumedFrom, attempt: r.attempt }));
       const result: VideoDetectionResult = {
         jobId: input.jobId,
         frames,
         detections,
-        retries,
-        framesReprocessed,
-        framesReused,
-        resumes,
+        ...runSummary(input.chunks, input.results),
         labels,
         keys,
         media: input.media,
       };
       await storage.put(keys.detections, lines.join(''), 'application/x-ndjson');
-      await storage.put(keys.summary, JSON.stringify({ ...result, model: input.params.model, params: input.params }, null, 2), 'application/json');
-      await storage.put(
-        keys.manifest,
-        JSON.stringify(
-          { jobId: input.jobId, pipeline: 'video-detect', inputKey: input.inputKey, params: input.params, completedAt: new Date().toISOString(), keys },
-          null,
-          2,
-        ),
-        'application/json',
-      );
+      await writeSummaryAndManifest(storage, { ...input, pipeline: VIDEO_DETECT, keys }, { ...result, model: input.params.model, params: input.params });
       return result;
     },
 
@@ -99,26 +82,4 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
       return { deleted: keys.length };
     },
   };
-}
-
-async function headInput(storage: S3Storage, key: string): Promise<{ size: number }> {
-  try {
-    return await storage.head(key);
-  } catch (err) {
-    if (err instanceof ObjectNotFoundError)
-      throw ApplicationFailure.nonRetryable(`input '${key}' does not exist in bucket '${storage.bucket}'`, FailureType.InputNotFound);
-    throw err;
-  }
-}
-
-/** Bad-media errors from ffmpeg become non-retryable failures naming the cause; network errors stay retryable. */
-async function classify<T>(work: Promise<T>, key: string, type: string, codec?: string): Promise<T> {
-  try {
-    return await work;
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    if (TRANSIENT.test(message)) throw err;
-    const what = codec ? `its ${codec} video cannot be decoded here` : 'it is not a readable video';
-    throw ApplicationFailure.nonRetryable(`input '${key}': ${what} (${message})`, type);
-  }
 }

@@ -8,7 +8,7 @@ usage: anvil <command> [options]
 
 jobs
   submit <file|s3-key|https-url>   upload a local file (progress bar), then submit a job
-      [--pipeline video-detect] [--model m] [--param k=v ...] [--priority 1-5]
+      [--pipeline video-detect|speech-detect] [--model m] [--param k=v ...] [--priority 1-5]
       [--idempotency-key k] [--webhook url] [--watch]
       [--upload auto|direct|presigned]   auto: through the API up to 32 MiB, presigned (multipart) straight to S3 above
   status [job-id] [--status s] [--pipeline p] [--limit n]   a job, or a table of jobs with progress

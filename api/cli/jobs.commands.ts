@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebStream } from 'node:stream/web';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { classifySource, listQuery, submitRequest, uploadMode, type Flags, type JobInput } from './args';
+import type { ModelView } from '../jobs/models.controller';
 import type { ApiClient } from './client';
 import { bar, bytes, CliError, EXIT, exitCodeForJob, JOB_TABLE_HEADER, jobRow, progressLine, resultFileName, sseParser, table, type Progress } from './format';
 import { note, out, stderrIsTty } from './io';
@@ -136,8 +137,9 @@ export async function pipelines(api: ApiClient, flags: Flags): Promise<number> {
 }
 
 export async function models(api: ApiClient, flags: Flags): Promise<number> {
-  const list = await api.request<{ name: string; format: string; input: { width: number; height: number }; labels: string[] }[]>('GET', '/v1/models');
-  const rows = list.map((m) => [m.name, m.format, `${m.input.width}x${m.input.height}`, m.labels.slice(0, 6).join(',') + (m.labels.length > 6 ? ',…' : '')]);
+  const list = await api.request<ModelView[]>('GET', '/v1/models');
+  const input = (m: ModelView): string => ('width' in m.input ? `${m.input.width}x${m.input.height}` : `${m.input.sampleRate} Hz`);
+  const rows = list.map((m) => [m.name, m.format, input(m), m.labels.slice(0, 6).join(',') + (m.labels.length > 6 ? ',…' : '')]);
   out(flags, table([['MODEL', 'FORMAT', 'INPUT', 'LABELS'], ...rows]), list);
   return EXIT.ok;
 }

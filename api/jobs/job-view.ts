@@ -1,5 +1,6 @@
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
-import type { JobProgress, VideoDetectionResult } from '../../workflows/contracts';
+import type { JobProgress } from '../../workflows/contracts';
+import type { JobResult } from './pipelines';
 
 export const JOB_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -17,7 +18,8 @@ export interface JobView {
   closedAt: string | null;
   /** Message of the failure that ended the job, with its type. */
   failure: { type: string | null; message: string } | null;
-  result: (VideoDetectionResult & { urls: { detections: string; summary: string } }) | null;
+  /** The pipeline's result, with presigned links to its files by name. */
+  result: (JobResult & { urls: Record<string, string> }) | null;
   links: { self: string; temporalUi: string };
   /** Past Temporal's retention: described from the manifest and summary in S3. */
   archived?: true;

@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { outboundUrlProblem } from '../../activities/net/egress-check';
 import { egressPolicyFromEnv, type EgressPolicy } from '../../activities/net/egress-policy';
-import { checkParams } from '../../activities/video-detect/params';
 import type { ModelRegistry } from '../../activities/inference/models/registry';
 import { ObjectNotFoundError, type S3Storage } from '../../activities/storage/s3-storage';
 import {
@@ -16,15 +15,11 @@ import {
   resultKeys,
   initialProgress,
   isValidIdempotencyKey,
-  VIDEO_DETECT,
-  VIDEO_DETECT_DEFAULTS,
+  type ChunkedJobInput,
   type ChunkHeartbeat,
   type JobProgress,
-  type VideoDetectionInput,
-  type VideoDetectionResult,
-  type VideoDetectParams,
 } from '../../workflows/contracts';
-import type { progressQuery, videoDetectionWorkflow } from '../../workflows/video-detect.workflow';
+import type { progressQuery } from '../../workflows/video-detect.workflow';
 import { API_ENV, type ApiEnv } from '../env';
 import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
 import type { CreateJobDto } from './dto/create-job.dto';
@@ -36,6 +31,10 @@ import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import { withRunningChunks } from './live-progress';
 import { MODEL_REGISTRY, STORAGE } from './tokens';
+import { pipelineOf, PIPELINES, type ApiPipeline, type JobResult } from './pipelines';
+
+/** The input every pipeline's workflow takes, with its params left open. */
+type JobInput = ChunkedJobInput<object, unknown>;
 
 @Injectable()
 export class JobsService {
@@ -53,8 +52,8 @@ export class JobsService {
   /** Starts a job; a repeated submit with the same idempotency key returns the existing job. */
   async create(dto: CreateJobDto, idempotencyKey?: string): Promise<JobView> {
     checkIdempotencyKey(idempotencyKey);
-    const params: VideoDetectParams = { ...VIDEO_DETECT_DEFAULTS, ...stripUndefined(dto.params ?? {}) };
-    const problems = checkParams(params, this.models.names());
+    const pipeline = PIPELINES[dto.pipeline];
+    const { params, problems } = pipeline.params(dto.params ?? {}, this.models);
     if (dto.input.key !== undefined && dto.input.url !== undefined) problems.push('input takes a key or a url, not both');
     if (dto.input.url !== undefined) problems.push(...[await outboundUrlProblem(dto.input.url, this.egress, 'input.url')].filter(isDefined));
     if (dto.webhook) {
@@ -62,8 +61,9 @@ export class JobsService {
       problems.push(...[await outboundUrlProblem(dto.webhook.url, this.egress, 'webhook.url')].filter(isDefined));
     }
     if (problems.length) throw new BadRequestException(problems);
-    const jobId = buildJobId(VIDEO_DETECT, idempotencyKey, () => randomUUID());
+    const jobId = buildJobId(pipeline.name, idempotencyKey, () => randomUUID());
     return this.start(
+      pipeline,
       {
         jobId,
         inputKey: dto.input.url !== undefined ? fetchedInputKey(jobId) : dto.input.key!,
@@ -88,9 +88,11 @@ export class JobsService {
     const original = await this.originalInput(id);
     const input = await this.storage.head(original.inputKey).catch(() => undefined);
     const unchanged = input?.lastModified !== undefined && input.lastModified.getTime() < Date.parse(job.createdAt ?? '');
-    const jobId = buildJobId(VIDEO_DETECT, idempotencyKey, () => randomUUID());
+    const pipeline = pipelineOf(job.pipeline);
+    const jobId = buildJobId(pipeline.name, idempotencyKey, () => randomUUID());
     const fetched = original.inputUrl !== undefined && input !== undefined;
     return this.start(
+      pipeline,
       {
         jobId,
         inputKey: original.inputUrl === undefined || fetched ? original.inputKey : fetchedInputKey(jobId),
@@ -104,10 +106,11 @@ export class JobsService {
   }
 
   private async start(
-    job: Pick<VideoDetectionInput, 'jobId' | 'inputKey' | 'inputUrl' | 'params' | 'webhook' | 'reuseFrom'>,
+    pipeline: ApiPipeline,
+    job: Pick<JobInput, 'jobId' | 'inputKey' | 'inputUrl' | 'params' | 'webhook' | 'reuseFrom'>,
     priority = DEFAULT_PRIORITY,
   ): Promise<JobView> {
-    await this.client.workflow.start<typeof videoDetectionWorkflow>('videoDetectionWorkflow', {
+    await this.client.workflow.start<(input: JobInput) => Promise<JobResult>>(pipeline.workflowType, {
       taskQueue: this.env.PIPELINE_TASK_QUEUE,
       workflowId: job.jobId,
       args: [
@@ -124,7 +127,7 @@ export class JobsService {
       priority: { priorityKey: priority },
       memo: { priority },
       typedSearchAttributes: [
-        { key: AnvilPipeline, value: VIDEO_DETECT },
+        { key: AnvilPipeline, value: pipeline.name },
         { key: AnvilInputKey, value: job.inputKey },
       ],
     });
@@ -144,29 +147,32 @@ export class JobsService {
       if (err instanceof ObjectNotFoundError) throw missing;
       throw err;
     }
-    const result = JSON.parse(await this.storage.getText(keys.summary)) as VideoDetectionResult;
+    const result = JSON.parse(await this.storage.getText(keys.summary)) as JobResult;
+    const pipeline = pipelineOf(manifest.pipeline);
     return {
       id,
-      pipeline: manifest.pipeline ?? VIDEO_DETECT,
+      pipeline: pipeline.name,
       status: 'completed',
       priority: DEFAULT_PRIORITY,
-      progress: { ...initialProgress(), stage: 'completed', done: result.frames, total: result.frames, etaSeconds: 0 },
+      progress: completedProgress(pipeline, result),
       createdAt: null,
       closedAt: manifest.completedAt ?? null,
       failure: null,
-      result: { ...result, urls: await this.resultUrls(result.keys) },
+      result: { ...result, urls: await this.resultUrls(pipeline, result.keys) },
       links: { self: `/v1/jobs/${encodeURIComponent(id)}`, temporalUi: temporalUiLink(this.env, id) },
       archived: true,
     };
   }
 
-  private async resultUrls(keys: VideoDetectionResult['keys']): Promise<{ detections: string; summary: string }> {
+  /** Presigned links to the result files, by name. */
+  private async resultUrls(pipeline: ApiPipeline, keys: Record<string, string>): Promise<Record<string, string>> {
     const ttl = this.env.PRESIGN_TTL_SECONDS;
-    return { detections: await this.storage.presignGet(keys.detections, ttl), summary: await this.storage.presignGet(keys.summary, ttl) };
+    const urls = await Promise.all(pipeline.resultFiles.map(async (f) => [f.name, await this.storage.presignGet(keys[f.key]!, ttl)] as const));
+    return Object.fromEntries(urls);
   }
 
   /** The input a job was submitted with: the first event of its first run (later runs carry continue-as-new state). */
-  private async originalInput(id: string): Promise<VideoDetectionInput> {
+  private async originalInput(id: string): Promise<JobInput> {
     const description = await this.client.workflow.getHandle(id).describe();
     const runId = description.raw.workflowExecutionInfo?.firstRunId || description.runId;
     const history = await this.client.workflowService.getWorkflowExecutionHistory({
@@ -176,15 +182,15 @@ export class JobsService {
     });
     const payload = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
     if (!payload) throw new ConflictException(`job '${id}' has no readable input (its history is past retention)`);
-    return defaultPayloadConverter.fromPayload<VideoDetectionInput>(payload);
+    return defaultPayloadConverter.fromPayload<JobInput>(payload);
   }
 
   /** Presigned links to a completed job's files. */
   async results(id: string): Promise<JobResults> {
-    const keys = await this.resultKeys(id);
+    const { pipeline, keys } = await this.resultKeys(id);
     const files = await Promise.all(
-      RESULT_FILES.map(async (f) => {
-        const key = keys[f.key];
+      pipeline.resultFiles.map(async (f) => {
+        const key = keys[f.key]!;
         const { size } = await this.storage.head(key);
         return {
           name: f.name,
@@ -200,20 +206,21 @@ export class JobsService {
 
   /** One result file's bytes, streamed from S3. */
   async resultFile(id: string, name: string): Promise<{ body: Readable; size: number; contentType: string; filename: string }> {
-    const file = RESULT_FILES.find((f) => f.name === name);
-    if (!file) throw new NotFoundException(`no result file '${name}'; files are ${RESULT_FILES.map((f) => f.name).join(', ')}`);
-    const { body, size } = await this.storage.getStream((await this.resultKeys(id))[file.key]);
+    const { pipeline, keys } = await this.resultKeys(id);
+    const file = pipeline.resultFiles.find((f) => f.name === name);
+    if (!file) throw new NotFoundException(`no result file '${name}'; files are ${pipeline.resultFiles.map((f) => f.name).join(', ')}`);
+    const { body, size } = await this.storage.getStream(keys[file.key]!);
     return { body, size, contentType: file.contentType, filename: `${id}-${file.filename}` };
   }
 
-  private async resultKeys(id: string): Promise<VideoDetectionResult['keys']> {
+  private async resultKeys(id: string): Promise<{ pipeline: ApiPipeline; keys: Record<string, string> }> {
     const job = await this.get(id, { queryProgress: false });
     if (job.status !== 'completed' || !job.result) {
       throw new ConflictException(
         `job '${id}' is ${job.status}; results exist once it has completed${job.status === 'running' ? ' (GET /v1/jobs/:id/events to wait)' : ''}`,
       );
     }
-    return job.result.keys;
+    return { pipeline: pipelineOf(job.pipeline), keys: job.result.keys };
   }
 
   /** A page of jobs from Temporal visibility (running first, then most recently closed); `nextCursor` fetches the next. */
@@ -279,9 +286,10 @@ export class JobsService {
       throw err;
     }
     const status = toJobStatus(description.status.name);
+    const pipeline = pipelineOf(description.typedSearchAttributes.get(AnvilPipeline));
     const view: JobView = {
       id,
-      pipeline: description.typedSearchAttributes.get(AnvilPipeline) ?? VIDEO_DETECT,
+      pipeline: pipeline.name,
       status,
       priority: Number(description.memo?.['priority'] ?? DEFAULT_PRIORITY),
       progress: null,
@@ -306,17 +314,11 @@ export class JobsService {
       return view;
     }
     try {
-      const result = (await handle.result()) as VideoDetectionResult;
-      view.result = {
-        ...result,
-        urls: await this.resultUrls(result.keys),
-      };
+      const result = (await handle.result()) as JobResult;
+      view.result = { ...result, urls: await this.resultUrls(pipeline, result.keys) };
       // The workflow's last memo copy has the chunk counts; jobs from before it kept one get a synthesised view.
       const memo = description.memo?.['progress'] as JobProgress | undefined;
-      view.progress =
-        memo?.stage === 'completed'
-          ? { ...memo, etaSeconds: 0 }
-          : { ...initialProgress(), stage: 'completed', done: result.frames, total: result.frames, etaSeconds: 0 };
+      view.progress = memo?.stage === 'completed' ? { ...memo, etaSeconds: 0 } : completedProgress(pipeline, result);
     } catch (err) {
       view.failure = describeFailure(err);
     }
@@ -357,20 +359,16 @@ function checkIdempotencyKey(key: string | undefined): void {
   if (key !== undefined && !isValidIdempotencyKey(key)) throw new BadRequestException('Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -');
 }
 
-/** The files of a video-detect result, as the API names them. */
-const RESULT_FILES = [
-  { name: 'detections', key: 'detections', contentType: 'application/x-ndjson', filename: 'detections.jsonl' },
-  { name: 'summary', key: 'summary', contentType: 'application/json', filename: 'summary.json' },
-] as const;
+/** Progress of a completed job that kept no final memo copy (an archived one, or one from before it was kept). */
+function completedProgress(pipeline: ApiPipeline, result: JobResult): JobProgress {
+  const units = pipeline.units(result);
+  return { ...initialProgress(pipeline.unit), stage: 'completed', done: units, total: units, etaSeconds: 0 };
+}
 
 export interface JobResults {
   id: string;
   status: 'completed';
   files: { name: string; contentType: string; size: number; url: string; download: string }[];
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { VIDEO_DETECT } from '../../workflows/contracts';
+import { PIPELINE_WORKFLOW_TYPES } from '../../workflows/contracts';
 import { API_ENV, type ApiEnv } from '../env';
 import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
 
@@ -47,8 +47,10 @@ export class MetricsService {
       labelNames: ['pipeline', 'state'],
       registers: [this.registry],
       async collect() {
-        const counts = await Promise.all(JOB_STATES.map(([q]) => count(`ExecutionStatus = '${q}'`)));
-        JOB_STATES.forEach(([, state], i) => this.set({ pipeline: VIDEO_DETECT, state }, counts[i]!));
+        for (const [pipeline, type] of Object.entries(PIPELINE_WORKFLOW_TYPES)) {
+          const counts = await Promise.all(JOB_STATES.map(([q]) => count(`WorkflowType = '${type}' AND ExecutionStatus = '${q}'`)));
+          JOB_STATES.forEach(([, state], i) => this.set({ pipeline, state }, counts[i]!));
+        }
       },
     });
   }
@@ -70,7 +72,7 @@ export class MetricsService {
     try {
       const res = await this.client.workflowService.countWorkflowExecutions({
         namespace: this.env.TEMPORAL_NAMESPACE,
-        query: `WorkflowType = 'videoDetectionWorkflow' AND ${filter}`,
+        query: filter,
       });
       return Number(res.count ?? 0);
     } catch (err) {

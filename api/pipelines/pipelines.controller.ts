@@ -12,6 +12,6 @@ export class PipelinesController {
   @Get()
   @ApiOperation({ summary: 'Pipelines jobs can run, each with the JSON Schema of its input and params and the files it produces' })
   list(): { pipelines: PipelineView[] } {
-    return { pipelines: pipelineCatalog(this.models.names()) };
+    return { pipelines: pipelineCatalog({ image: this.models.names('image'), speech: this.models.names('speech') }) };
   }
 }

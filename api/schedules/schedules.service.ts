@@ -123,7 +123,7 @@ export class SchedulesService {
   }
 
   private async batchInput(action: ScheduleActionDto, problems: string[]): Promise<BatchScanInput> {
-    const { input, problems: more } = buildBatchInput(action, this.env, this.models.names());
+    const { input, problems: more } = buildBatchInput(action, this.env, this.models.names('image'));
     const all = [...problems, ...more];
     if (action.webhook) {
       const problem = await outboundUrlProblem(action.webhook.url, egressPolicyFromEnv(this.env), 'action.webhook.url');

@@ -74,7 +74,7 @@ export class UploadsService {
       throw err;
     }
     const sniffed = sniffMedia(size === 0 ? Buffer.alloc(0) : await this.storage.getHead(dto.key, Math.min(SNIFF_BYTES, size)));
-    if (!sniffed.video) {
+    if (!sniffed.media) {
       await this.storage.deleteMany([dto.key]);
       throw new UnprocessableEntityException(`${notVideoMessage('the upload', sniffed)} (it was deleted)`);
     }
@@ -94,7 +94,7 @@ export class UploadsService {
     }
     const { head, body } = await readHead(req, SNIFF_BYTES);
     const sniffed = sniffMedia(head);
-    if (!sniffed.video) {
+    if (!sniffed.media) {
       body.resume(); // read the rest so the client gets the answer
       throw new UnprocessableEntityException(notVideoMessage(filename, sniffed));
     }

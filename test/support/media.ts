@@ -70,3 +70,49 @@ export async function darkPixelBoxes(path: string, width: number, height: number
 export async function writeFile(path: string, args: string[]): Promise<void> {
   await run('ffmpeg', ['-y', '-v', 'error', ...args, path]);
 }
+
+/** Speech from espeak-ng (a real synthesiser): the phrases with silences around them, as one WAV file. */
+export async function makeSpeech(
+  path: string,
+  parts: (string | number)[],
+  over: { rate: number; channels: number } = { rate: 44100, channels: 2 },
+): Promise<void> {
+  const inputs: string[] = [];
+  for (const [i, part] of parts.entries()) {
+    if (typeof part === 'number') {
+      inputs.push('-f', 'lavfi', '-t', String(part), '-i', 'anullsrc=r=22050:cl=mono');
+    } else {
+      const wav = `${path}.${i}.wav`;
+      await run('espeak-ng', ['-w', wav, part]);
+      inputs.push('-i', wav);
+    }
+  }
+  const concat = parts.map((_, i) => `[${i}:a]`).join('') + `concat=n=${parts.length}:v=0:a=1`;
+  await writeFile(path, [...inputs, '-filter_complex', concat, '-ar', String(over.rate), '-ac', String(over.channels)]);
+}
+
+/**
+ * Ground truth without any model: where the file is loud. Decodes to 16 kHz mono, takes the RMS of 32 ms
+ * windows, and returns the stretches above `floor`, joining gaps shorter than `joinGapS` seconds.
+ */
+export async function loudStretches(path: string, floor = 0.01, joinGapS = 0.5): Promise<{ start: number; end: number }[]> {
+  const { stdout } = await run('ffmpeg', ['-v', 'error', '-i', path, '-ac', '1', '-ar', '16000', '-f', 'f32le', '-'], {
+    encoding: 'buffer',
+    maxBuffer: 1 << 30,
+  });
+  const samples = new Float32Array(stdout.buffer, stdout.byteOffset, stdout.byteLength / 4);
+  const W = 512;
+  const stretches: { start: number; end: number }[] = [];
+  for (let i = 0; i * W < samples.length; i++) {
+    let sum = 0;
+    const win = samples.subarray(i * W, (i + 1) * W);
+    for (const v of win) sum += v * v;
+    if (Math.sqrt(sum / win.length) <= floor) continue;
+    const start = (i * W) / 16000;
+    const end = Math.min(samples.length, (i + 1) * W) / 16000;
+    const last = stretches.at(-1);
+    if (last && start - last.end < joinGapS) last.end = end;
+    else stretches.push({ start, end });
+  }
+  return stretches;
+}

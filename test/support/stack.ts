@@ -93,23 +93,27 @@ export async function startTestStack(opts: { env?: NodeJS.ProcessEnv; apiEnv?: N
   };
 }
 
-/** Submits a video-detect job through the API, waits for it to complete, and returns its merged detections. */
-export async function runDetection(stack: TestStack, key: string, params: Record<string, unknown>): Promise<FrameDetections[]> {
-  const res = await stack.api().post('/v1/jobs').send({ pipeline: 'video-detect', input: { key }, params }).expect(201);
-  interface Job {
-    status: string;
-    failure: unknown;
-    result: { keys: { detections: string } };
-  }
-  const job = await waitForJob<Job>(
+/** Submits a job through the API and waits for it to leave `running`; returns `GET /v1/jobs/:id` as it ended. */
+export async function runJob<T extends { status: string }>(stack: TestStack, body: object): Promise<T> {
+  const res = await stack.api().post('/v1/jobs').send(body).expect(201);
+  return waitForJob<T>(
     async () =>
       (
         await stack
           .api()
           .get(`/v1/jobs/${res.body.id as string}`)
           .expect(200)
-      ).body as Job,
+      ).body as T,
   );
+}
+
+/** Submits a video-detect job through the API, waits for it to complete, and returns its merged detections. */
+export async function runDetection(stack: TestStack, key: string, params: Record<string, unknown>): Promise<FrameDetections[]> {
+  const job = await runJob<{ status: string; failure: unknown; result: { keys: { detections: string } } }>(stack, {
+    pipeline: 'video-detect',
+    input: { key },
+    params,
+  });
   expect(job).toMatchObject({ status: 'completed', failure: null });
   return parseJsonl(await stack.storage.getText(job.result.keys.detections));
 }

@@ -1,7 +1,9 @@
 import type { MediaInfo } from './media';
 import type { WebhookDelivery } from './webhooks';
 import type { ScanObject } from './batch-scan';
-import type { ChunkResult, DetectChunkInput, MergeInput, VideoDetectionResult, VideoDetectParams } from './video-detect';
+import type { ChunkResult } from './chunked-job';
+import type { AudioInfo, SpeechChunkInput, SpeechDetectionResult, SpeechDetectParams, SpeechMergeInput } from './speech-detect';
+import type { DetectChunkInput, MergeInput, VideoDetectionResult, VideoDetectParams } from './video-detect';
 
 /** CPU activities, on the `pipeline` queue. */
 export interface PipelineActivities {
@@ -9,6 +11,10 @@ export interface PipelineActivities {
   probeMedia(input: { inputKey: string; params: VideoDetectParams }): Promise<MediaInfo>;
   /** Verifies every planned frame appears exactly once, writes merged detections + summary + manifest. */
   mergeDetections(input: MergeInput): Promise<VideoDetectionResult>;
+  /** Validates speech params and probes the input's first audio stream; bad input fails non-retryably. */
+  probeAudio(input: { inputKey: string; params: SpeechDetectParams }): Promise<AudioInfo>;
+  /** Verifies every window appears exactly once, turns the probabilities into segments, writes segments + summary + manifest. */
+  mergeSpeech(input: SpeechMergeInput): Promise<SpeechDetectionResult>;
   /** Deletes a job's partial outputs (chunk parts) after a cancel; results of finished jobs stay. */
   deleteJobOutputs(input: { jobId: string }): Promise<{ deleted: number }>;
 }
@@ -36,4 +42,6 @@ export interface ScanActivities {
 export interface GpuActivities {
   /** Decodes a frame range and runs the model; heartbeats, checkpoints to S3, resumes. */
   detectChunk(input: DetectChunkInput): Promise<ChunkResult>;
+  /** Decodes a range of VAD windows of the audio (16 kHz mono) and runs the speech model; heartbeats, checkpoints, resumes. */
+  detectSpeechChunk(input: SpeechChunkInput): Promise<ChunkResult>;
 }

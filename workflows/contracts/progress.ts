@@ -7,11 +7,11 @@ export type JobStage = 'queued' | 'fetching' | 'probing' | 'processing' | 'mergi
  */
 export interface JobProgress {
   stage: JobStage;
-  /** Units done so far (frames for video pipelines). */
+  /** Units done so far: frames for video pipelines, 32 ms VAD windows for speech. */
   done: number;
   /** Units in the job; 0 until planned. */
   total: number;
-  unit: 'frames';
+  unit: ProgressUnit;
   /** Units per second over the processing stage so far; 0 before any chunk finished. */
   rate: number;
   /** Seconds left at the current rate; null when unknown. */
@@ -24,11 +24,13 @@ export interface JobProgress {
   framesReprocessed: number;
 }
 
-export const initialProgress = (): JobProgress => ({
+export type ProgressUnit = 'frames' | 'windows';
+
+export const initialProgress = (unit: ProgressUnit = 'frames'): JobProgress => ({
   stage: 'queued',
   done: 0,
   total: 0,
-  unit: 'frames',
+  unit,
   rate: 0,
   etaSeconds: null,
   chunksDone: 0,

@@ -25,6 +25,12 @@ export const resultKeys = (jobId: string): { detections: string; summary: string
   manifest: `${jobPrefix(jobId)}/manifest.json`,
 });
 
+export const speechResultKeys = (jobId: string): { segments: string; summary: string; manifest: string } => ({
+  segments: `${jobPrefix(jobId)}/segments.jsonl`,
+  summary: `${jobPrefix(jobId)}/summary.json`,
+  manifest: `${jobPrefix(jobId)}/manifest.json`,
+});
+
 /** Parses the frame range back out of a part key; undefined for anything else under the prefix. */
 export function parsePartKey(key: string): { key: string; start: number; end: number } | undefined {
   const match = /\/part-(\d+)-(\d+)\.jsonl$/.exec(key);

@@ -1,6 +1,5 @@
+import type { Chunk, ChunkedJobInput, ChunkResult, ChunkRunSummary } from './chunked-job';
 import type { MediaInfo } from './media';
-import type { JobProgress } from './progress';
-import type { WebhookSubscription } from './webhooks';
 
 export const VIDEO_DETECT = 'video-detect';
 
@@ -34,35 +33,7 @@ export const VIDEO_DETECT_LIMITS = {
 } as const;
 
 /** Input of `videoDetectionWorkflow`. */
-export interface VideoDetectionInput {
-  jobId: string;
-  /** S3 key of the input video in the Anvil bucket (where `inputUrl` is fetched to, when given). */
-  inputKey: string;
-  /** An https URL the job first copies to `inputKey` (checked against the egress policy). */
-  inputUrl?: string;
-  params: VideoDetectParams;
-  /** Signed POSTs on job events. */
-  webhook?: WebhookSubscription;
-  /** GPU task queue (a `gpu*` class); defaults to `gpu`. */
-  gpuTaskQueue?: string;
-  /** Chunk activities in flight at once; defaults to 4. */
-  maxParallelChunks?: number;
-  /** Seconds without a heartbeat before a GPU worker counts as lost; defaults to 30. */
-  heartbeatTimeoutSeconds?: number;
-  /** Chunks per workflow run before continue-as-new; defaults to 300. */
-  chunksPerRun?: number;
-  /** A failed or cancelled job with the same input and params whose stored chunk parts this job reuses (retry). */
-  reuseFrom?: string;
-  /** Carried across continue-as-new; callers leave it out. */
-  resume?: { media: MediaInfo; completed: ChunkResult[]; progress: JobProgress };
-}
-
-/** A frame range [startFrame, endFrame) of the source video, processed by one GPU activity. */
-export interface Chunk {
-  index: number;
-  startFrame: number;
-  endFrame: number;
-}
+export type VideoDetectionInput = ChunkedJobInput<VideoDetectParams, MediaInfo>;
 
 /** Input of the `detectChunk` GPU activity. */
 export interface DetectChunkInput {
@@ -75,34 +46,6 @@ export interface DetectChunkInput {
   reuseFrom?: string;
 }
 
-/** Heartbeat details of `detectChunk`: the resume point and what the attempt has done. */
-export interface ChunkHeartbeat {
-  /** First frame not yet in a stored checkpoint part: where a retry resumes. */
-  checkpointFrame: number;
-  /** First frame not yet inferred (>= checkpointFrame). */
-  nextFrame: number;
-  /** Processed (sampled) frames of this chunk done, this and earlier attempts. */
-  framesDone: number;
-  /** Processed frames in the chunk. */
-  framesTotal: number;
-}
-
-export interface ChunkResult {
-  index: number;
-  /** Keys of the chunk's checkpoint parts in frame order. */
-  partKeys: string[];
-  /** Processed (sampled) frames. */
-  frames: number;
-  /** Frames this chunk computed more than once (work lost to a dead attempt, per its last heartbeat). */
-  framesReprocessed: number;
-  /** Attempt that finished the chunk (1 = first). */
-  attempt: number;
-  /** First frame the finishing attempt decoded: above `startFrame` when it resumed from a checkpoint. */
-  resumedFrom: number;
-  /** Processed frames taken from the `reuseFrom` job's parts instead of computed. */
-  framesReused?: number;
-}
-
 export interface MergeInput {
   jobId: string;
   inputKey: string;
@@ -112,17 +55,10 @@ export interface MergeInput {
   results: ChunkResult[];
 }
 
-export interface VideoDetectionResult {
+export interface VideoDetectionResult extends ChunkRunSummary {
   jobId: string;
   frames: number;
   detections: number;
-  /** Chunk attempts after the first, and frames computed twice because of them. */
-  retries: number;
-  framesReprocessed: number;
-  /** Frames taken from an earlier job's stored parts (a retry), not computed again. */
-  framesReused: number;
-  /** Chunks finished by an attempt that resumed from a checkpoint. */
-  resumes: { chunk: number; fromFrame: number; attempt: number }[];
   /** Detections per label. */
   labels: Record<string, number>;
   keys: { detections: string; summary: string; manifest: string };

@@ -1,15 +1,17 @@
 import { z } from 'zod';
 
-/**
- * A model manifest: everything the worker needs to feed an ONNX file and read its output.
- * Built-in manifests live in builtin.ts; users drop `<name>.json` files into MODEL_DIR.
- */
-export const ModelManifestSchema = z
+const common = {
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, . _ -'),
+  /** Path of the .onnx file; relative paths are resolved against the manifest's folder. */
+  file: z.string().min(1),
+  description: z.string().default(''),
+};
+
+/** An image model (detection, text, faces, segmentation): fed decoded video frames. */
+export const ImageManifestSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, . _ -'),
-    /** Path of the .onnx file; relative paths are resolved against the manifest's folder. */
-    file: z.string().min(1),
-    description: z.string().default(''),
+    kind: z.literal('image').default('image'),
+    ...common,
     input: z.object({
       name: z.string().min(1),
       width: z.number().int().min(8).max(4096),
@@ -48,6 +50,17 @@ export const ModelManifestSchema = z
             { stride: 16, perCell: 6 },
           ]),
       }),
+      z.object({
+        format: z.literal('segmentation'),
+        /** Foreground map `[N, C, H, W]`: one channel per label (C = 1 for ISNet / U2-Net style matting). */
+        name: z.string().min(1),
+        /** Pixel probability above which it is foreground (`confidence` then filters masks by their mean probability). */
+        threshold: z.number().min(0).max(1).default(0.5),
+        /** `logits` when the graph ends before its sigmoid. */
+        activation: z.enum(['sigmoid', 'logits']).default('sigmoid'),
+        /** Masks below this share of the frame are dropped as speckle. */
+        minArea: z.number().min(0).max(1).default(0.0005),
+      }),
     ]),
     labels: z.array(z.string().min(1)).min(1),
     confidence: z.number().min(0).max(1).default(0.25),
@@ -57,5 +70,34 @@ export const ModelManifestSchema = z
   })
   .strict();
 
-export type ModelManifest = z.infer<typeof ModelManifestSchema>;
-export type ModelManifestInput = z.input<typeof ModelManifestSchema>;
+/**
+ * A speech model: fed 16 kHz mono audio in fixed windows, stateful across windows. `silero-vad` is Silero VAD
+ * v5's interface (inputs `input` [1, context + window], `state` [2, 1, 128], `sr`; outputs `output`, `stateN`).
+ */
+export const SpeechManifestSchema = z
+  .object({
+    kind: z.literal('speech'),
+    ...common,
+    format: z.literal('silero-vad'),
+    sampleRate: z.union([z.literal(8000), z.literal(16000)]).default(16000),
+    /** Samples per window (Silero VAD v5: 512 at 16 kHz, 256 at 8 kHz). */
+    windowSamples: z.number().int().min(64).max(8192).default(512),
+    /** Samples of the previous window prepended to each (Silero VAD v5: 64 at 16 kHz). */
+    contextSamples: z.number().int().min(0).max(1024).default(64),
+    labels: z.array(z.string().min(1)).min(1).default(['speech']),
+  })
+  .strict();
+
+/**
+ * A model manifest: everything the worker needs to feed an ONNX file and read its output. `kind` defaults
+ * to `image`. Built-in manifests live in builtin.ts; users drop `<name>.json` files into MODEL_DIR.
+ */
+export const ModelManifestSchema = z.preprocess(
+  (v) => (typeof v === 'object' && v !== null && !('kind' in v) ? { ...v, kind: 'image' } : v),
+  z.discriminatedUnion('kind', [ImageManifestSchema, SpeechManifestSchema]),
+);
+
+export type ImageManifest = z.infer<typeof ImageManifestSchema>;
+export type SpeechManifest = z.infer<typeof SpeechManifestSchema>;
+export type ModelManifest = ImageManifest | SpeechManifest;
+export type ModelManifestInput = z.input<typeof ImageManifestSchema> | z.input<typeof SpeechManifestSchema>;

@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferencePool } from '../inference-pool';
 import { letterbox } from '../letterbox';
-import { ModelManifestSchema } from './manifest';
+import { ImageManifestSchema } from './manifest';
 import type { ResolvedModel } from './registry';
-import { buildReferenceDetector, REFERENCE_SIZE as S } from './reference-detector';
+import { buildReferenceDetector, REFERENCE_SIZE, REFERENCE_SIZE as S } from './reference-detector';
+import { buildReferenceSegmenter, REFERENCE_SEGMENTER_SIZE as SEG } from './reference-segmenter';
+import { rleArea } from '../postprocess/segmentation';
 
 /** A grey 640x640 RGB frame (HWC uint8, as ffmpeg pipes them) with solid boxes: [colour index, x1, y1, x2, y2]. */
-function frame(boxes: [number, number, number, number, number][], grey = 128): Uint8Array {
+function frame(boxes: [number, number, number, number, number][], grey = 128, S = REFERENCE_SIZE): Uint8Array {
   const rgb = new Uint8Array(S * S * 3).fill(grey);
   for (const [c, x1, y1, x2, y2] of boxes) {
     for (let y = y1; y < y2; y++) for (let x = x1; x < x2; x++) for (let k = 0; k < 3; k++) rgb[(y * S + x) * 3 + k] = k === c ? 255 : 0;
@@ -27,7 +29,7 @@ describe('the reference detector (designed weights, run by onnxruntime)', () => 
       kind === 'float32-nchw'
         ? { name: 'images', width: S, height: S, layout: 'NCHW', dtype: 'float32' }
         : { name: 'images', width: S, height: S, layout: 'NHWC', dtype: 'uint8' };
-    const manifest = ModelManifestSchema.parse({
+    const manifest = ImageManifestSchema.parse({
       name: `ref-${kind}`,
       file: path,
       input,
@@ -73,5 +75,41 @@ describe('the reference detector (designed weights, run by onnxruntime)', () => 
     await expect(pool.load(model('float32-nchw', { name: 'renamed', output: { format: 'yolo', name: 'out' } }))).rejects.toThrow(
       "output 'out' not in the ONNX file (it has output0)",
     );
+  });
+
+  describe('the reference segmenter', () => {
+    const segmenter = (labels = ['red', 'green', 'blue']): ResolvedModel => {
+      const path = join(dir, 'segmenter.onnx');
+      writeFileSync(path, buildReferenceSegmenter());
+      const manifest = ImageManifestSchema.parse({
+        name: `seg-${labels.length}`,
+        file: path,
+        input: { name: 'images', width: SEG, height: SEG, layout: 'NCHW', dtype: 'float32' },
+        output: { format: 'segmentation', name: 'masks' },
+        labels,
+        confidence: 0.5,
+      });
+      return { ...manifest, path };
+    };
+
+    it('gives each coloured region its exact mask (RLE), box and area, and nothing on plain frames', async () => {
+      const m = segmenter();
+      await pool.load(m);
+      const frames = new Uint8Array(SEG * SEG * 3 * 2);
+      frames.set(frame(boxes, 128, SEG), 0);
+      frames.set(frame([], 30, SEG), SEG * SEG * 3);
+      const { detections } = await pool.detect(m.name, frames, 2, { ...options, letterbox: letterbox(SEG, SEG, SEG, SEG) });
+      expect(detections[0]!.map((d) => [d.label, ...d.box, rleArea(d.mask!)])).toEqual([
+        ['red', 100, 120, 220, 200, 120 * 80],
+        ['green', 300, 40, 330, 90, 30 * 50],
+        ['blue', 400, 300, 460, 500, 60 * 200],
+      ]);
+      for (const d of detections[0]!) expect(d.score).toBeGreaterThan(0.99);
+      expect(detections[1]).toEqual([]);
+    });
+
+    it('a manifest whose labels do not match the mask channels is refused at load', async () => {
+      await expect(pool.load(segmenter(['red', 'green']))).rejects.toThrow("the ONNX output 'masks' has 3 mask channels, the manifest names 2 labels");
+    });
   });
 });

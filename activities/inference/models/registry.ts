@@ -1,33 +1,50 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { BUILTIN_MODELS } from './builtin';
-import { ModelManifestSchema, type ModelManifest } from './manifest';
+import { ModelManifestSchema, type ImageManifest, type ModelManifest, type SpeechManifest } from './manifest';
 
-/** A manifest whose `file` is an absolute path. */
-export type ResolvedModel = ModelManifest & { path: string };
+/** An image model's manifest whose `file` is an absolute path. */
+export type ResolvedModel = ImageManifest & { path: string };
+export type SpeechModel = SpeechManifest & { path: string };
+export type AnyModel = ResolvedModel | SpeechModel;
 
 /**
  * The models a worker can run: the built-in ones plus every `*.json` manifest in `modelDir`.
  * Loaded once per process; a malformed manifest fails start-up with its file name.
  */
 export class ModelRegistry {
-  private readonly models = new Map<string, ResolvedModel>();
+  private readonly models = new Map<string, AnyModel>();
 
   constructor(modelDir?: string) {
     for (const m of BUILTIN_MODELS) this.add(ModelManifestSchema.parse(m), m.file);
     if (modelDir) this.loadDir(modelDir);
   }
 
-  get(name: string): ResolvedModel | undefined {
+  get(name: string): AnyModel | undefined {
     return this.models.get(name);
   }
 
-  list(): ResolvedModel[] {
+  /** The image model of that name; undefined for an unknown or a speech model. */
+  image(name: string): ResolvedModel | undefined {
+    const m = this.models.get(name);
+    return m?.kind === 'image' ? m : undefined;
+  }
+
+  /** The speech model of that name; undefined for an unknown or an image model. */
+  speech(name: string): SpeechModel | undefined {
+    const m = this.models.get(name);
+    return m?.kind === 'speech' ? m : undefined;
+  }
+
+  list(): AnyModel[] {
     return [...this.models.values()];
   }
 
-  names(): string[] {
-    return [...this.models.keys()];
+  /** Names of every model, or of one kind's. */
+  names(kind?: AnyModel['kind']): string[] {
+    return this.list()
+      .filter((m) => kind === undefined || m.kind === kind)
+      .map((m) => m.name);
   }
 
   private loadDir(dir: string): void {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
@@ -16,7 +16,16 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { DEFAULT_WEBHOOK_EVENTS, VIDEO_DETECT, VIDEO_DETECT_LIMITS, WEBHOOK_EVENTS, type WebhookEvent } from '../../../workflows/contracts';
+import {
+  DEFAULT_WEBHOOK_EVENTS,
+  PIPELINE_NAMES,
+  SPEECH_DETECT_DEFAULTS as SD,
+  SPEECH_DETECT_LIMITS as SL,
+  VIDEO_DETECT,
+  VIDEO_DETECT_LIMITS,
+  WEBHOOK_EVENTS,
+  type WebhookEvent,
+} from '../../../workflows/contracts';
 
 /** Object keys: relative, no `..` segments, printable. */
 const KEY = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[\x21-\x7e][\x20-\x7e]*$/;
@@ -24,7 +33,7 @@ const KEY = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[\x21-\x7e][\x20-\x7e]*$/;
 export class JobInputDto {
   @ApiPropertyOptional({
     type: String,
-    description: 'S3 key of the input video in the Anvil bucket (from POST /v1/uploads, or your own)',
+    description: 'S3 key of the input (a video; audio too for speech-detect) in the Anvil bucket (from POST /v1/uploads, or your own)',
     example: 'inputs/demo.mp4',
   })
   @ValidateIf((o: JobInputDto) => o.url === undefined || o.key !== undefined)
@@ -101,10 +110,62 @@ export class VideoDetectParamsDto {
   checkpointFrames?: number;
 }
 
+/** Params of a `speech-detect` job (voice activity detection): every field is optional. */
+export class SpeechDetectParamsDto {
+  @ApiPropertyOptional({ type: String, description: 'speech model name (GET /v1/models, kind speech)', default: SD.model })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  model?: string;
+
+  @ApiPropertyOptional({ type: Number, description: 'speech probability that starts a segment (it ends below threshold - 0.15)', default: SD.threshold })
+  @IsOptional()
+  @IsNumber()
+  @Min(0.15)
+  @Max(1)
+  threshold?: number;
+
+  @ApiPropertyOptional({ type: Number, description: 'shorter segments are dropped, ms', default: SD.minSpeechMs })
+  @IsOptional()
+  @IsInt()
+  @Min(SL.minSpeechMs.min)
+  @Max(SL.minSpeechMs.max)
+  minSpeechMs?: number;
+
+  @ApiPropertyOptional({ type: Number, description: 'silence that ends a segment, ms', default: SD.minSilenceMs })
+  @IsOptional()
+  @IsInt()
+  @Min(SL.minSilenceMs.min)
+  @Max(SL.minSilenceMs.max)
+  minSilenceMs?: number;
+
+  @ApiPropertyOptional({ type: Number, description: 'padding on both sides of a segment, ms', default: SD.speechPadMs })
+  @IsOptional()
+  @IsInt()
+  @Min(SL.speechPadMs.min)
+  @Max(SL.speechPadMs.max)
+  speechPadMs?: number;
+
+  @ApiPropertyOptional({ type: Number, description: 'seconds of audio per chunk (one GPU activity each)', default: SD.chunkSeconds })
+  @IsOptional()
+  @IsInt()
+  @Min(SL.chunkSeconds.min)
+  @Max(SL.chunkSeconds.max)
+  chunkSeconds?: number;
+
+  @ApiPropertyOptional({ type: Number, description: 'seconds of audio per checkpoint: the most a lost pod costs', default: SD.checkpointSeconds })
+  @IsOptional()
+  @IsInt()
+  @Min(SL.checkpointSeconds.min)
+  @Max(SL.checkpointSeconds.max)
+  checkpointSeconds?: number;
+}
+
+@ApiExtraModels(VideoDetectParamsDto, SpeechDetectParamsDto)
 export class CreateJobDto {
-  @ApiProperty({ enum: [VIDEO_DETECT], example: VIDEO_DETECT })
-  @IsIn([VIDEO_DETECT], { message: `pipeline must be one of: ${VIDEO_DETECT}` })
-  pipeline!: string;
+  @ApiProperty({ enum: PIPELINE_NAMES, example: VIDEO_DETECT })
+  @IsIn(PIPELINE_NAMES, { message: `pipeline must be one of: ${PIPELINE_NAMES.join(', ')}` })
+  pipeline!: (typeof PIPELINE_NAMES)[number];
 
   @ApiProperty({ type: JobInputDto })
   @IsObject()
@@ -112,12 +173,13 @@ export class CreateJobDto {
   @Type(() => JobInputDto)
   input!: JobInputDto;
 
-  @ApiPropertyOptional({ type: VideoDetectParamsDto })
+  @ApiPropertyOptional({
+    description: "the pipeline's params (video-detect: VideoDetectParamsDto, speech-detect: SpeechDetectParamsDto); validated against the named pipeline",
+    oneOf: [{ $ref: getSchemaPath(VideoDetectParamsDto) }, { $ref: getSchemaPath(SpeechDetectParamsDto) }],
+  })
   @IsOptional()
   @IsObject()
-  @ValidateNested()
-  @Type(() => VideoDetectParamsDto)
-  params?: VideoDetectParamsDto;
+  params?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: Number, description: 'queue priority: 1 runs first, 5 last (Temporal task queue priority)', minimum: 1, maximum: 5, default: 3 })
   @IsOptional()

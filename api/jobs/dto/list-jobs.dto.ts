@@ -1,13 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { VIDEO_DETECT } from '../../../workflows/contracts';
+import { PIPELINE_NAMES } from '../../../workflows/contracts';
 import { JOB_STATUSES, type JobStatus } from '../job-view';
 
 export class ListJobsQueryDto {
-  @ApiPropertyOptional({ enum: [VIDEO_DETECT] })
+  @ApiPropertyOptional({ enum: PIPELINE_NAMES })
   @IsOptional()
-  @IsIn([VIDEO_DETECT], { message: `pipeline must be one of: ${VIDEO_DETECT}` })
+  @IsIn(PIPELINE_NAMES, { message: `pipeline must be one of: ${PIPELINE_NAMES.join(', ')}` })
   pipeline?: string;
 
   @ApiPropertyOptional({ enum: JOB_STATUSES })

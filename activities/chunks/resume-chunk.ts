@@ -1,0 +1,107 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { chunkPartKey, chunkPartsPrefix, parsePartKey, type Chunk, type ChunkHeartbeat, type ChunkResult } from '../../workflows/contracts';
+import { sampledFrames } from '../../workflows/plan-chunks';
+import type { S3Storage } from '../storage/s3-storage';
+import { resumePlan, type StoredPart } from '../video-detect/chunk-checkpoints';
+
+/** Where a chunk attempt starts, and the state it heartbeats. */
+export interface ChunkAttempt {
+  chunk: Chunk;
+  sampleInterval: number;
+  /** First unit this attempt computes (after the stored parts). */
+  start: number;
+  /** Heartbeat details, kept current by the caller. */
+  state: ChunkHeartbeat;
+  /** Stored part keys in order; the caller appends the parts it writes. */
+  chain: string[];
+  /** Units copied from the `reuseFrom` job. */
+  framesReused: number;
+  /** The last attempt's heartbeat, if one died. */
+  previous: ChunkHeartbeat | undefined;
+  /** Sends the current state as a heartbeat. */
+  beat: () => void;
+}
+
+/**
+ * The start of any chunk activity: copies an earlier job's parts when this is a retry job, follows the stored
+ * parts to the resume point, deletes stale ones, and heartbeats where the attempt starts.
+ */
+export async function resumeChunk(
+  storage: S3Storage,
+  input: { jobId: string; chunk: Chunk; sampleInterval: number; reuseFrom?: string },
+): Promise<ChunkAttempt> {
+  const ctx = Context.current();
+  const { jobId, chunk, sampleInterval: S } = input;
+  let stored = await storedParts(storage, jobId, chunk.index);
+  let framesReused = 0;
+  if (input.reuseFrom && stored.length === 0) {
+    // A retry: take the earlier job's finished work on this chunk (same input, same params) instead of computing it.
+    const reused = resumePlan(chunk, await storedParts(storage, input.reuseFrom, chunk.index)).chain;
+    for (const p of reused) await storage.copy(p.key, chunkPartKey(jobId, chunk.index, p.start, p.end));
+    if (reused.length) {
+      stored = await storedParts(storage, jobId, chunk.index);
+      framesReused = sampledFrames(chunk.startFrame, reused[reused.length - 1]!.end, S);
+      ctx.log.info('reusing stored parts of an earlier job', { chunk: chunk.index, from: input.reuseFrom, frames: framesReused });
+    }
+  }
+  const plan = resumePlan(chunk, stored);
+  if (plan.stale.length) await storage.deleteMany(plan.stale.map((p) => p.key));
+  const start = plan.resumeFrame;
+  const state: ChunkHeartbeat = {
+    checkpointFrame: start,
+    nextFrame: start,
+    framesDone: sampledFrames(chunk.startFrame, start, S),
+    framesTotal: sampledFrames(chunk.startFrame, chunk.endFrame, S),
+  };
+  const beat = (): void => ctx.heartbeat({ ...state });
+  beat();
+  if (start > chunk.startFrame) ctx.log.info('resuming chunk from its last checkpoint', { chunk: chunk.index, frame: start });
+  return {
+    chunk,
+    sampleInterval: S,
+    start,
+    state,
+    chain: plan.chain.map((p) => p.key),
+    framesReused,
+    previous: ctx.info.heartbeatDetails as ChunkHeartbeat | undefined,
+    beat,
+  };
+}
+
+/** The activity's result once the attempt has stored everything up to the chunk end. */
+export function chunkResult(a: ChunkAttempt): ChunkResult {
+  const { chunk, start, previous, sampleInterval: S } = a;
+  return {
+    index: chunk.index,
+    partKeys: a.chain,
+    frames: a.state.framesDone,
+    framesReprocessed: previous ? sampledFrames(start, Math.max(start, previous.nextFrame), S) : 0,
+    attempt: Context.current().info.attempt,
+    resumedFrom: start,
+    ...(a.framesReused ? { framesReused: a.framesReused } : {}),
+  };
+}
+
+/**
+ * True once the worker is shutting down (SIGTERM): the attempt stores what it has and hands the chunk back.
+ * Takes the activity's signal (not `Context.current()`): abort listeners run outside the activity's context.
+ */
+export function workerShuttingDown(signal: AbortSignal): boolean {
+  return signal.aborted && (signal.reason as Error | undefined)?.message === 'WORKER_SHUTDOWN';
+}
+
+/**
+ * Hands the chunk back after a shutdown with nothing lost (the caller stored what was done): heartbeats and
+ * fails the attempt as retryable, so another worker takes it at once (a cancelled attempt would wait for the
+ * heartbeat timeout instead).
+ */
+export function handBack(a: ChunkAttempt): never {
+  a.beat();
+  Context.current().log.info('worker shutting down: chunk checkpointed and handed back', { chunk: a.chunk.index, frame: a.state.checkpointFrame });
+  throw ApplicationFailure.retryable(`GPU worker shut down; chunk ${a.chunk.index} checkpointed at frame ${a.state.checkpointFrame}`, 'WorkerShutdown');
+}
+
+async function storedParts(storage: S3Storage, jobId: string, chunk: number): Promise<StoredPart[]> {
+  return (await storage.list(chunkPartsPrefix(jobId, chunk))).map(parsePartKey).filter((p): p is StoredPart => p !== undefined);
+}

@@ -1,0 +1,220 @@
+import {
+  ActivityCancellationType,
+  CancellationScope,
+  condition,
+  ContinueAsNew,
+  continueAsNew,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+  type RetryPolicy,
+} from '@temporalio/workflow';
+import {
+  AnvilStage,
+  initialProgress,
+  NON_RETRYABLE_FAILURES,
+  TaskQueue,
+  type Chunk,
+  type ChunkedJobInput,
+  type ChunkResult,
+  type EgressActivities,
+  type GpuActivities,
+  type JobProgress,
+  type JobStage,
+  type PipelineActivities,
+  type ProgressUnit,
+} from './contracts';
+import { failureOf, jobEvents } from './job-events';
+
+export const progressQuery = defineQuery<JobProgress>('progress');
+
+export const retry: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '30s',
+  nonRetryableErrorTypes: NON_RETRYABLE_FAILURES,
+};
+
+// CPU activities run on the workflow's own task queue (`pipeline`, or a test's unique queue).
+export const cpu = proxyActivities<PipelineActivities>({
+  // Probe reads packet headers and merge streams JSONL between S3 objects: minutes even for hours of media.
+  startToCloseTimeout: '15 minutes',
+  retry,
+});
+
+// An input URL is copied into the bucket first: hours for a huge file on a slow link, heartbeating bytes.
+const egress = proxyActivities<EgressActivities>({ startToCloseTimeout: '6 hours', heartbeatTimeout: '2 minutes', retry });
+
+/** The GPU activities of one chunk, with timeouts sized for pod loss and for the chunk's length. */
+export function gpuActivities(input: ChunkedJobInput<unknown, unknown>, startToCloseSeconds: number): GpuActivities {
+  return proxyActivities<GpuActivities>({
+    taskQueue: input.gpuTaskQueue ?? TaskQueue.gpu,
+    // A dead pod is noticed after this long without a heartbeat; the chunk then resumes elsewhere.
+    heartbeatTimeout: `${input.heartbeatTimeoutSeconds ?? 30} seconds`,
+    // A chunk that still heartbeats but never ends (a wedged decoder) is retried after this.
+    startToCloseTimeout: `${startToCloseSeconds} seconds`,
+    // Cancel must stop ffmpeg and the inference loop before the job reports cancelled.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry,
+  });
+}
+
+/** The steps that make a pipeline out of the chunk runner. */
+export interface ChunkedPipeline<Media, Result> {
+  name: string;
+  unit: ProgressUnit;
+  probe(): Promise<Media>;
+  /** Chunks of the input, and the units they process in all. */
+  plan(media: Media): { chunks: Chunk[]; total: number };
+  runChunk(media: Media, chunk: Chunk): Promise<ChunkResult>;
+  merge(media: Media, chunks: Chunk[], results: ChunkResult[]): Promise<Result>;
+  /** What the `completed` webhook says of the result. */
+  brief(result: Result): Record<string, unknown>;
+}
+
+/**
+ * A chunked job: (fetch ->) probe -> plan chunks -> GPU chunk activities in a sliding window -> merge.
+ * Survives worker and server restarts; a retried chunk resumes from its last checkpoint; a cancelled job
+ * stops its GPU work and deletes its partial outputs. Progress is answered by query and kept in the memo.
+ */
+export async function runChunkedJob<Params, Media, Result>(input: ChunkedJobInput<Params, Media>, pipeline: ChunkedPipeline<Media, Result>): Promise<Result> {
+  const progress: JobProgress = input.resume?.progress ?? initialProgress(pipeline.unit);
+  setHandler(progressQuery, () => progress);
+  const events = jobEvents(input);
+  if (!input.resume)
+    events.emit('started', { status: 'running', pipeline: pipeline.name, input: input.inputUrl ? { url: input.inputUrl } : { key: input.inputKey } });
+  // The memo keeps a copy of the progress that `describe` returns with no worker running; it is
+  // refreshed at stage changes and every tenth of the units (each update is a history event).
+  let memoDone = -1;
+  const saveProgress = (force: boolean): void => {
+    if (!force && progress.done - memoDone < progress.total / 10) return;
+    memoDone = progress.done;
+    upsertMemo({ progress: { ...progress } });
+    if (!force) events.emit('progress', { status: 'running', progress: { ...progress } });
+  };
+  const setStage = (stage: JobStage): void => {
+    progress.stage = stage;
+    upsertSearchAttributes([{ key: AnvilStage, value: stage }]);
+    saveProgress(true);
+  };
+  try {
+    let media = input.resume?.media;
+    if (!media && input.inputUrl) {
+      setStage('fetching');
+      await egress.fetchInput({ url: input.inputUrl, key: input.inputKey });
+    }
+    if (!media) {
+      setStage('probing');
+      media = await pipeline.probe();
+    }
+    const { chunks, total } = pipeline.plan(media);
+    const completed = new Map<number, ChunkResult>((input.resume?.completed ?? []).map((r) => [r.index, r]));
+    progress.total = total;
+    progress.chunksTotal = chunks.length;
+    if (progress.stage !== 'processing') setStage('processing');
+
+    const known = media;
+    await runChunks(
+      input,
+      chunks,
+      completed,
+      progress,
+      (chunk) => pipeline.runChunk(known, chunk),
+      () => saveProgress(false),
+    );
+    if (completed.size < chunks.length) {
+      // History stays small: the next run carries only the chunk results.
+      await events.flush();
+      return await continueAsNew<(i: ChunkedJobInput<Params, Media>) => Promise<Result>>({
+        ...input,
+        resume: { media, completed: [...completed.values()], progress },
+      });
+    }
+
+    setStage('merging');
+    const result = await pipeline.merge(
+      media,
+      chunks,
+      [...completed.values()].sort((a, b) => a.index - b.index),
+    );
+    setStage('completed');
+    progress.etaSeconds = 0;
+    events.emit('completed', { status: 'completed', result: pipeline.brief(result) });
+    await events.flush();
+    return result;
+  } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
+    if (isCancellation(err)) {
+      // Cancelled: the GPU activities have stopped (WAIT_CANCELLATION_COMPLETED); drop their partial parts.
+      await CancellationScope.nonCancellable(() => cpu.deleteJobOutputs({ jobId: input.jobId }));
+      events.emit('cancelled', { status: 'cancelled' });
+    } else {
+      events.emit('failed', { status: 'failed', failure: failureOf(err) });
+    }
+    await events.flush();
+    throw err;
+  }
+}
+
+/**
+ * Runs the chunks not yet completed, at most `maxParallelChunks` at once, until all are done or this
+ * run has scheduled `chunksPerRun`. A chunk that fails for good cancels the others, so a bad job
+ * frees its GPUs at once.
+ */
+async function runChunks(
+  input: ChunkedJobInput<unknown, unknown>,
+  chunks: Chunk[],
+  completed: Map<number, ChunkResult>,
+  progress: JobProgress,
+  runChunk: (chunk: Chunk) => Promise<ChunkResult>,
+  onProgress: () => void,
+): Promise<void> {
+  const window = Math.max(1, input.maxParallelChunks ?? 4);
+  const perRun = Math.max(1, input.chunksPerRun ?? 300);
+  const startedAt = Date.now();
+  const doneAtStart = progress.done;
+  const scope = new CancellationScope();
+  let inFlight = 0;
+  let scheduled = 0;
+  let failure: Error | undefined;
+
+  const onResult = (result: ChunkResult): void => {
+    completed.set(result.index, result);
+    progress.done += result.frames;
+    progress.chunksDone = completed.size;
+    progress.retries += result.attempt - 1;
+    progress.framesReprocessed += result.framesReprocessed;
+    const seconds = (Date.now() - startedAt) / 1000;
+    progress.rate = seconds > 0 ? (progress.done - doneAtStart) / seconds : 0;
+    progress.etaSeconds = progress.rate > 0 ? (progress.total - progress.done) / progress.rate : null;
+    onProgress();
+  };
+
+  try {
+    for (const chunk of chunks) {
+      if (completed.has(chunk.index)) continue;
+      if (scheduled >= perRun || workflowInfo().continueAsNewSuggested) break;
+      await condition(() => inFlight < window || failure !== undefined);
+      if (failure !== undefined) break;
+      inFlight++;
+      scheduled++;
+      void scope
+        .run(() => runChunk(chunk))
+        .then(onResult, (err: Error) => {
+          if (failure === undefined) {
+            failure = err;
+            scope.cancel();
+          }
+        })
+        .finally(() => inFlight--);
+    }
+  } finally {
+    // Also on cancel: return only once every GPU activity has stopped (and stopped writing parts).
+    await CancellationScope.nonCancellable(() => condition(() => inFlight === 0));
+  }
+  if (failure !== undefined) throw failure;
+}

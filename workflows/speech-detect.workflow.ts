@@ -1,0 +1,33 @@
+import { SPEECH_DETECT, type SpeechDetectionInput, type SpeechDetectionResult } from './contracts';
+import { cpu, gpuActivities, runChunkedJob } from './chunked-job';
+import { planChunks } from './plan-chunks';
+
+/**
+ * `speech-detect`: probe the audio stream -> plan chunks of VAD windows -> GPU decode (16 kHz mono) +
+ * voice activity detection per chunk -> merge the window probabilities into speech segments. Segments are
+ * found over the whole stream at merge, so a chunk boundary never cuts or splits one.
+ */
+export async function speechDetectionWorkflow(input: SpeechDetectionInput): Promise<SpeechDetectionResult> {
+  const { jobId, inputKey, params } = input;
+  return runChunkedJob(input, {
+    name: SPEECH_DETECT,
+    unit: 'windows',
+    probe: () => cpu.probeAudio({ inputKey, params }),
+    plan: (audio) => {
+      const windowsPerSecond = audio.sampleRate / audio.windowSamples;
+      return { chunks: planChunks(audio.windows, Math.round(params.chunkSeconds * windowsPerSecond), 1), total: audio.windows };
+    },
+    runChunk: (audio, chunk) =>
+      // VAD runs far faster than real time even on CPU: 10 min plus the chunk's own length.
+      gpuActivities(input, 600 + Math.ceil(((chunk.endFrame - chunk.startFrame) * audio.windowSamples) / audio.sampleRate)).detectSpeechChunk({
+        jobId,
+        inputKey,
+        audio,
+        chunk,
+        params,
+        reuseFrom: input.reuseFrom,
+      }),
+    merge: (audio, chunks, results) => cpu.mergeSpeech({ jobId, inputKey, audio, params, chunks, results }),
+    brief: ({ windows, segments, speechSeconds, keys }) => ({ windows, segments, speechSeconds, keys }),
+  });
+}
