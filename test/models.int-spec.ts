@@ -74,7 +74,7 @@ function expectDrawnBoxes(frames: FrameDetections[], labels: Record<keyof typeof
   }
 }
 
-describe('YOLO-format models through a job', () => {
+describe('YOLO-format and segmentation models through a job', () => {
   it('the reference detector finds every drawn box, in source pixels, in every frame', async () => {
     expectDrawnBoxes(await run('anvil-reference'), { red: 'red', green: 'green', blue: 'blue' });
   });
