@@ -7,8 +7,9 @@ COPY package.json package-lock.json .npmrc ./
 # (the .npmrc skip is for offline development machines).
 RUN npm install --no-fund --no-audit && npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12
 COPY . .
-RUN npm run build && npm prune --omit=dev
-# Model files that ship in npm tarballs (BlazeFace), next to the compiled code that looks for them.
+# The generated reference models (onnx-proto, a dev dependency) before dev dependencies go.
+RUN npm run build && node --import tsx activities/inference/models/generate.ts && npm prune --omit=dev
+# Model files that ship in npm tarballs (BlazeFace, Silero VAD), next to the compiled code that looks for them.
 RUN bash docker/local/models.sh
 
 FROM nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04
