@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { chunkPartKey, chunkPartsPrefix, parsePartKey, type Chunk, type ChunkHeartbeat, type ChunkResult } from '../../workflows/contracts';
 import { sampledFrames } from '../../workflows/plan-chunks';
 import type { S3Storage } from '../storage/s3-storage';
-import { resumePlan, type StoredPart } from '../video-detect/chunk-checkpoints';
+import { resumePlan, type StoredPart } from './chunk-checkpoints';
 
 /** Where a chunk attempt starts, and the state it heartbeats. */
 export interface ChunkAttempt {

@@ -24,12 +24,12 @@ export function ffprobe(url: string, countPackets: boolean, stream: 'v:0' | 'a:0
   });
 }
 
-/** Decodes the first frame to nowhere: proves the codec is decodable here. */
-export function decodeFirstFrame(url: string): Promise<void> {
+/** Decodes the first frame of the first video (or audio) stream to nowhere: proves the codec is decodable here. */
+export function decodeFirstFrame(url: string, stream: 'v' | 'a' = 'v'): Promise<void> {
   return new Promise((resolve, reject) => {
     ffmpeg(url)
       .inputOptions(['-protocol_whitelist', INPUT_PROTOCOLS, '-format_whitelist', INPUT_FORMATS])
-      .outputOptions(['-map', '0:v:0', '-frames:v', '1', '-f', 'null'])
+      .outputOptions(['-map', `0:${stream}:0`, `-frames:${stream}`, '1', '-f', 'null'])
       .output('-')
       .on('error', (err: Error, _stdout: string | null, stderr: string | null) => reject(new Error(cleanMessage(lastLines(stderr ?? '') || err.message, url))))
       .on('end', () => resolve())

@@ -1,5 +1,8 @@
 import type { Readable } from 'node:stream';
 
+/** The decoder's output stopped inside a frame: usually the decoder died, and its own error says why. */
+export class TornFrameError extends Error {}
+
 export interface FrameBatch {
   /** Packed frames, `count * frameBytes` bytes; owned by the consumer. */
   data: Uint8Array;
@@ -28,6 +31,6 @@ export async function* readFrameBatches(stream: Readable, frameBytes: number, ba
       }
     }
   }
-  if (filled % frameBytes !== 0) throw new Error(`decoder output ended inside a frame (${filled % frameBytes} of ${frameBytes} bytes)`);
+  if (filled % frameBytes !== 0) throw new TornFrameError(`decoder output ended inside a frame (${filled % frameBytes} of ${frameBytes} bytes)`);
   if (filled > 0) yield { data: data.subarray(0, filled), count: filled / frameBytes };
 }

@@ -51,8 +51,23 @@ describe('parseAudioProbe', () => {
     const v = parseAudioProbe({ streams: [{ codec_type: 'video' }, audio], format: {} }, 99, target);
     expect(v).toEqual({
       ok: true,
-      audio: { sizeBytes: 99, codec: 'pcm_s16le', sourceSampleRate: 44100, channels: 2, duration: 10, sampleRate: 16000, windowSamples: 512, windows: 313 },
+      audio: {
+        sizeBytes: 99,
+        codec: 'pcm_s16le',
+        sourceSampleRate: 44100,
+        channels: 2,
+        duration: 10,
+        startOffset: 0,
+        sampleRate: 16000,
+        windowSamples: 512,
+        windows: 313,
+      },
     });
+  });
+
+  it('measures delayed audio from the start of the container', () => {
+    const delayed = parseAudioProbe({ streams: [{ ...audio, start_time: '1.400000' }], format: { start_time: '1.000000' } }, 1, target);
+    expect(delayed).toMatchObject({ ok: true, audio: { startOffset: expect.closeTo(0.4, 6) } });
   });
 
   it("falls back to the container's duration, and names what is missing", () => {

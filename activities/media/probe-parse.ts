@@ -43,7 +43,16 @@ export function parseAudioProbe(raw: RawProbe, sizeBytes: number, target: AudioT
   const windows = Math.ceil((duration * target.sampleRate) / target.windowSamples);
   return {
     ok: true,
-    audio: { sizeBytes, codec, sourceSampleRate, channels: num(audio['channels']) || 1, duration, ...target, windows },
+    audio: {
+      sizeBytes,
+      codec,
+      sourceSampleRate,
+      channels: num(audio['channels']) || 1,
+      duration,
+      startOffset: Math.max(0, num(audio['start_time']) - num(raw.format['start_time'])),
+      ...target,
+      windows,
+    },
   };
 }
 

@@ -36,6 +36,11 @@ describe('sniffMedia', () => {
     expect(sniffMedia(head)).toEqual({ media: false, what });
   });
 
+  it('does not take UTF-16 text or other FF bytes for an MP3 frame', () => {
+    expect(sniffMedia(bytes([0xff, 0xfe], 'h\0e\0l\0l\0o\0')).media).toBe(false);
+    expect(sniffMedia(bytes([0xff, 0xff, 0xff, 0xff])).media).toBe(false);
+  });
+
   it('does not take one 0x47 byte for a transport stream', () => {
     expect(sniffMedia(bytes('G', [0, 0, 0])).media).toBe(false);
   });

@@ -22,8 +22,19 @@ export function sniffMedia(head: Buffer): Sniffed {
   if (ascii(head, 0, 4) === 'OggS') return { media: true, container: 'ogg' };
   if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WAVE') return { media: true, container: 'wav' };
   if (ascii(head, 0, 4) === 'fLaC') return { media: true, container: 'flac' };
-  if (ascii(head, 0, 3) === 'ID3' || (head[0] === 0xff && ((head[1] ?? 0) & 0xe0) === 0xe0)) return { media: true, container: 'mp3' };
+  if (ascii(head, 0, 3) === 'ID3' || isMp3Frame(head)) return { media: true, container: 'mp3' };
   return { media: false, what: describeOther(head) };
+}
+
+/** An MPEG audio Layer III frame header: sync, a real version, a bitrate and a sample rate (UTF-16's FF FE BOM is not one). */
+function isMp3Frame(head: Buffer): boolean {
+  if (head.length < 4 || head[0] !== 0xff) return false;
+  const b1 = head[1]!;
+  const b2 = head[2]!;
+  const version = (b1 >> 3) & 3;
+  const layer = (b1 >> 1) & 3;
+  const bitrate = b2 >> 4;
+  return (b1 & 0xe0) === 0xe0 && version !== 1 && layer === 1 && bitrate !== 0 && bitrate !== 15 && ((b2 >> 2) & 3) !== 3;
 }
 
 function describeOther(head: Buffer): string {

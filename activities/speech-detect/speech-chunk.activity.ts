@@ -49,7 +49,11 @@ async function processWindows({ storage, pool }: SpeechChunkDeps, input: SpeechC
   const start = state.checkpointFrame;
   const decode = startDecode(
     await storage.presignGet(input.inputKey),
-    buildAudioDecodeArgs({ startSeconds: (start * W) / audio.sampleRate, samples: (chunk.endFrame - start) * W, sampleRate: audio.sampleRate }),
+    buildAudioDecodeArgs({
+      startSeconds: audio.startOffset + (start * W) / audio.sampleRate,
+      samples: (chunk.endFrame - start) * W,
+      sampleRate: audio.sampleRate,
+    }),
   );
   let pending: number[] = [];
   /** Stores the pending windows as the part [checkpointFrame, checkpointFrame + count). */
@@ -67,6 +71,10 @@ async function processWindows({ storage, pool }: SpeechChunkDeps, input: SpeechC
   let carry: VadCarry | null = null;
   await consumeDecoder(decode, async () => {
     for await (const block of readFrameBatches(decode.frames, W * 4, BLOCK_WINDOWS)) {
+      if (ctx.cancellationSignal.aborted && !workerShuttingDown(ctx.cancellationSignal)) {
+        decode.kill(); // cancelled: this block is not wanted (a shutdown still stores it, below)
+        break;
+      }
       const samples = new Float32Array(block.data.buffer, block.data.byteOffset, block.count * W);
       const result = await pool.speech(model.name, samples, carry);
       carry = result.carry;

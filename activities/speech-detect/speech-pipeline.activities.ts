@@ -12,7 +12,7 @@ import {
 } from '../../workflows/contracts';
 import { runSummary, writeSummaryAndManifest } from '../chunks/run-summary';
 import type { ModelRegistry } from '../inference/models/registry';
-import { ffprobe } from '../media/ffmpeg';
+import { decodeFirstFrame, ffprobe } from '../media/ffmpeg';
 import { classify, headInput } from '../media/input-checks';
 import { parseAudioProbe } from '../media/probe-parse';
 import type { S3Storage } from '../storage/s3-storage';
@@ -36,9 +36,11 @@ export function createSpeechPipelineActivities({
       }
       const model = models.speech(params.model)!;
       const { size } = await headInput(storage, inputKey);
-      const raw = await classify(ffprobe(await storage.presignGet(inputKey), false, 'a:0'), inputKey, FailureType.InvalidMedia, 'audio');
+      const url = await storage.presignGet(inputKey);
+      const raw = await classify(ffprobe(url, false, 'a:0'), inputKey, FailureType.InvalidMedia, 'audio');
       const verdict = parseAudioProbe(raw, size, model);
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(`input '${inputKey}': ${verdict.message}`, FailureType.InvalidMedia);
+      await classify(decodeFirstFrame(url, 'a'), inputKey, FailureType.UnsupportedCodec, 'audio', verdict.audio.codec);
       return verdict.audio;
     },
 

@@ -13,7 +13,7 @@ import type { S3Storage } from '../storage/s3-storage';
 import { consumeDecoder } from '../chunks/decode-loop';
 import { chunkResult, handBack, resumeChunk, workerShuttingDown, type ChunkAttempt } from '../chunks/resume-chunk';
 import { detectSpeechChunk } from '../speech-detect/speech-chunk.activity';
-import { partSpan } from './chunk-checkpoints';
+import { partSpan } from '../chunks/chunk-checkpoints';
 import { toJsonl } from './frame-lines';
 
 export interface GpuDeps {

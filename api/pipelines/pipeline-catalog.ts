@@ -2,6 +2,7 @@ import {
   SPEECH_DETECT,
   SPEECH_DETECT_DEFAULTS,
   SPEECH_DETECT_LIMITS,
+  SPEECH_THRESHOLD,
   VIDEO_DETECT,
   VIDEO_DETECT_DEFAULTS,
   VIDEO_DETECT_LIMITS,
@@ -77,7 +78,13 @@ export function pipelineCatalog(models: { image: string[]; speech: string[] }): 
         additionalProperties: false,
         properties: {
           model: { type: 'string', enum: models.speech, default: SD.model, description: 'speech model name (GET /v1/models)' },
-          threshold: { type: 'number', minimum: 0.15, maximum: 1, default: SD.threshold, description: 'speech probability that starts a segment' },
+          threshold: {
+            type: 'number',
+            minimum: SPEECH_THRESHOLD.min,
+            maximum: SPEECH_THRESHOLD.max,
+            default: SD.threshold,
+            description: 'speech probability that starts a segment',
+          },
           minSpeechMs: int(SL.minSpeechMs, SD.minSpeechMs, 'shorter segments are dropped, ms'),
           minSilenceMs: int(SL.minSilenceMs, SD.minSilenceMs, 'silence that ends a segment, ms'),
           speechPadMs: int(SL.speechPadMs, SD.speechPadMs, 'padding on both sides of a segment, ms'),

@@ -34,6 +34,10 @@ export const SPEECH_DETECT_DEFAULTS: SpeechDetectParams = {
   checkpointSeconds: 60,
 };
 
+/** Bounds of `threshold`: below 0.15 its end threshold (threshold - 0.15) would be negative. */
+export const SPEECH_THRESHOLD = { min: 0.15, max: 1 } as const;
+
+/** Bounds of the integer params. */
 export const SPEECH_DETECT_LIMITS = {
   minSpeechMs: { min: 0, max: 60_000 },
   minSilenceMs: { min: 0, max: 60_000 },
@@ -52,6 +56,8 @@ export interface AudioInfo {
   channels: number;
   /** Seconds. */
   duration: number;
+  /** Seconds from the container's start to the stream's first sample (delayed audio): added to every seek. */
+  startOffset: number;
   /** Samples per second the model takes. */
   sampleRate: number;
   /** Samples per VAD window. */

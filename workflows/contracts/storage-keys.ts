@@ -19,16 +19,20 @@ export const chunksPrefix = (jobId: string): string => `${jobPrefix(jobId)}/chun
 
 export const chunkPartsPrefix = (jobId: string, chunkIndex: number): string => `${jobPrefix(jobId)}/chunks/${pad(chunkIndex)}/`;
 
-export const resultKeys = (jobId: string): { detections: string; summary: string; manifest: string } => ({
-  detections: `${jobPrefix(jobId)}/detections.jsonl`,
+/** Every finished job's summary and manifest (the manifest keeps it findable after Temporal's retention). */
+const jobFiles = (jobId: string): { summary: string; manifest: string } => ({
   summary: `${jobPrefix(jobId)}/summary.json`,
   manifest: `${jobPrefix(jobId)}/manifest.json`,
 });
 
+export const resultKeys = (jobId: string): { detections: string; summary: string; manifest: string } => ({
+  detections: `${jobPrefix(jobId)}/detections.jsonl`,
+  ...jobFiles(jobId),
+});
+
 export const speechResultKeys = (jobId: string): { segments: string; summary: string; manifest: string } => ({
   segments: `${jobPrefix(jobId)}/segments.jsonl`,
-  summary: `${jobPrefix(jobId)}/summary.json`,
-  manifest: `${jobPrefix(jobId)}/manifest.json`,
+  ...jobFiles(jobId),
 });
 
 /** Parses the frame range back out of a part key; undefined for anything else under the prefix. */

@@ -21,6 +21,7 @@ import {
   PIPELINE_NAMES,
   SPEECH_DETECT_DEFAULTS as SD,
   SPEECH_DETECT_LIMITS as SL,
+  SPEECH_THRESHOLD,
   VIDEO_DETECT,
   VIDEO_DETECT_LIMITS,
   WEBHOOK_EVENTS,
@@ -121,8 +122,8 @@ export class SpeechDetectParamsDto {
   @ApiPropertyOptional({ type: Number, description: 'speech probability that starts a segment (it ends below threshold - 0.15)', default: SD.threshold })
   @IsOptional()
   @IsNumber()
-  @Min(0.15)
-  @Max(1)
+  @Min(SPEECH_THRESHOLD.min)
+  @Max(SPEECH_THRESHOLD.max)
   threshold?: number;
 
   @ApiPropertyOptional({ type: Number, description: 'shorter segments are dropped, ms', default: SD.minSpeechMs })
