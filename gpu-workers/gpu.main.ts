@@ -9,6 +9,7 @@ import { detectHardware } from '../activities/media/hardware';
 import { S3Storage } from '../activities/storage/s3-storage';
 import { createGpuActivities } from '../activities/video-detect/gpu.activities';
 import { loadWorkerEnv } from './env';
+import { reportEventLoopStalls } from './event-loop-stalls';
 import { main, runWorker } from './run-worker';
 
 main(async () => {
@@ -25,6 +26,7 @@ main(async () => {
   }
   console.log(`[gpu] ${hardware.summary}; models ${preload.join(', ')} loaded in ${Date.now() - started} ms`);
   const storage = S3Storage.fromEnv(env);
+  const stopStallReports = env.GPU_STALL_REPORT_SECONDS > 0 ? reportEventLoopStalls(env.GPU_STALL_REPORT_SECONDS) : () => undefined;
   await runWorker(
     env,
     {
@@ -36,6 +38,7 @@ main(async () => {
       shutdownGraceTime: `${env.GPU_SHUTDOWN_GRACE_SECONDS}s`,
     },
     async () => {
+      stopStallReports();
       storage.destroy();
       await pool.close();
       Runtime.instance().logger.info('gpu worker stopped');

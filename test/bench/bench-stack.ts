@@ -13,6 +13,8 @@ export interface BenchStack {
   job(id: string): Promise<{ status: string; progress: { chunksDone: number } | null; result: { frames: number } | null }>;
   /** The GPU worker's resident set now and at its peak (MiB), from /proc. */
   gpuRss(): { now: number; peak: number };
+  /** The longest event-loop stall the GPU worker reported so far (ms; GPU_STALL_REPORT_SECONDS sets how often). */
+  gpuMaxStallMs(): number;
 }
 
 export async function startBenchStack(env: NodeJS.ProcessEnv): Promise<BenchStack> {
@@ -27,6 +29,10 @@ export async function startBenchStack(env: NodeJS.ProcessEnv): Promise<BenchStac
     TEMPORAL_UI_PORT: String(ui),
     S3_PORT: String(s3),
     S3_CONSOLE_PORT: String(console_),
+  });
+  let maxStallMs = 0;
+  stack.processes.get('gpu')!.stdout!.on('data', (chunk: Buffer) => {
+    for (const m of chunk.toString().matchAll(/event loop: longest stall (\d+) ms/g)) maxStallMs = Math.max(maxStallMs, Number(m[1]));
   });
   const headers = { authorization: `Bearer ${stack.token ?? ''}` };
   const call = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
@@ -58,5 +64,6 @@ export async function startBenchStack(env: NodeJS.ProcessEnv): Promise<BenchStac
       (await call<{ id: string }>('/v1/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).id,
     job: (id) => call(`/v1/jobs/${id}`),
     gpuRss: () => ({ now: status('VmRSS'), peak: status('VmHWM') }),
+    gpuMaxStallMs: () => maxStallMs,
   };
 }

@@ -92,15 +92,19 @@ async function bareLoop(model: ResolvedModel, pool: InferencePool, path: string)
   return { fps: n / ((performance.now() - started) / 1000), maxStallMs: stall.max / 1e6 };
 }
 
-async function fullPath(path: string, chunkFrames: number): Promise<{ fps: number; gpuRssMiB: number }> {
-  const bench = await startBenchStack({ MODEL_PRELOAD: MODEL });
+async function fullPath(path: string, chunkFrames: number): Promise<{ fps: number; gpuRssMiB: number; gpuStallMs: number }> {
+  const bench = await startBenchStack({ MODEL_PRELOAD: MODEL, GPU_STALL_REPORT_SECONDS: '5' });
   try {
     const key = await bench.upload(path);
     const started = performance.now();
     const id = await bench.submit({ pipeline: 'video-detect', input: { key }, params: { model: MODEL, chunkFrames } });
     for (;;) {
       const job = await bench.job(id);
-      if (job.status === 'completed') return { fps: job.result!.frames / ((performance.now() - started) / 1000), gpuRssMiB: bench.gpuRss().peak };
+      if (job.status === 'completed') {
+        const fps = job.result!.frames / ((performance.now() - started) / 1000);
+        await new Promise((r) => setTimeout(r, 5500)); // the stall report of the last interval
+        return { fps, gpuRssMiB: bench.gpuRss().peak, gpuStallMs: bench.gpuMaxStallMs() };
+      }
       if (job.status !== 'running') throw new Error(`bench job ${job.status}`);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -130,7 +134,7 @@ async function main(): Promise<void> {
   for (const chunkFrames of CHUNKS) {
     const full = await fullPath(path, chunkFrames);
     rows.push(
-      `  chunkFrames ${String(chunkFrames).padStart(5)}: ${full.fps.toFixed(1).padStart(6)} frames/s  (b)/(a) ${(full.fps / bare.fps).toFixed(2)}  vs limit ${(full.fps / limit).toFixed(2)}  GPU worker peak RSS ${full.gpuRssMiB.toFixed(0)} MiB`,
+      `  chunkFrames ${String(chunkFrames).padStart(5)}: ${full.fps.toFixed(1).padStart(6)} frames/s  (b)/(a) ${(full.fps / bare.fps).toFixed(2)}  vs limit ${(full.fps / limit).toFixed(2)}  GPU worker peak RSS ${full.gpuRssMiB.toFixed(0)} MiB, longest event-loop stall ${full.gpuStallMs} ms`,
     );
   }
   console.log(`\n== Anvil bench: model ${MODEL} (${model.input.width}x${model.input.height}, batch ${model.batch}), ${hardware.summary}, provider ${provider}`);
