@@ -13,7 +13,7 @@ export async function videoDetectionWorkflow(input: VideoDetectionInput): Promis
   return runChunkedJob(input, {
     name: VIDEO_DETECT,
     unit: 'frames',
-    probe: () => cpu.probeMedia({ inputKey, params }),
+    probe: () => cpu.probeMedia({ jobId, inputKey, params }),
     plan: (media) => ({
       chunks: planChunks(media.frameCount, params.chunkFrames, params.sampleInterval),
       total: sampledFrames(0, media.frameCount, params.sampleInterval),

@@ -2,9 +2,6 @@ import { letterbox } from '../inference/letterbox';
 import { buildAudioDecodeArgs, buildDecodeArgs, type DecodeArgsInput } from './ffmpeg-args';
 
 const base: DecodeArgsInput = {
-  startTime: 0,
-  fps: 25,
-  startFrame: 0,
   outputFrames: 100,
   sampleInterval: 1,
   letterbox: letterbox(1920, 1080, 640, 640),
@@ -23,9 +20,17 @@ describe('buildDecodeArgs', () => {
     expect(after(outputOptions, '-pix_fmt')).toBe('rgb24');
   });
 
-  it('seeks half a frame before the first frame, from the stream start time', () => {
-    const { inputOptions } = buildDecodeArgs({ ...base, startTime: 1.5, startFrame: 50 });
-    expect(after(inputOptions, '-ss')).toBe((1.5 + 49.5 / 25).toFixed(6));
+  it('seeks to the given point of the file clock, before the input', () => {
+    const { inputOptions } = buildDecodeArgs({ ...base, seekSeconds: 1.98 });
+    expect(after(inputOptions, '-ss')).toBe('1.980000');
+    expect(inputOptions.indexOf('-ss')).toBeGreaterThan(-1);
+  });
+
+  it('without a container index: lands before the keyframe and drops the frames up to the first one wanted', () => {
+    const { inputOptions, outputOptions } = buildDecodeArgs({ ...base, seekSeconds: 0.979, accurateSeek: false, skipFrames: 3, sampleInterval: 2 });
+    expect(inputOptions.slice(inputOptions.indexOf('-noaccurate_seek'))).toEqual(['-noaccurate_seek', '-ss', '0.979000']);
+    expect(after(outputOptions, '-vf')).toMatch(/^select='gte\(n\\,3\)\*not\(mod\(n-3\\,2\)\)',scale=/);
+    expect(after(buildDecodeArgs({ ...base, skipFrames: 3 }).outputOptions, '-vf')).toMatch(/^select='gte\(n\\,3\)',scale=/);
   });
 
   it('selects every Nth frame in ffmpeg and skips padding on an exact fit', () => {

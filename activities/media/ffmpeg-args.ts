@@ -10,11 +10,12 @@ export const INPUT_PROTOCOLS = 'http,https,tcp,tls';
 export const INPUT_FORMATS = 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,mpeg,ivf,h264,hevc,mjpeg,ogg,wav,mp3,flac,aac';
 
 export interface DecodeArgsInput {
-  /** Seconds: pts of the first frame of the stream. */
-  startTime: number;
-  fps: number;
-  /** First frame to output (a multiple of sampleInterval). */
-  startFrame: number;
+  /** Input `-ss`, seconds from the start of the file (ffmpeg adds the container's start time itself); undefined: from frame 0. */
+  seekSeconds?: number;
+  /** ffmpeg's accurate seek (default) or every frame from where the demuxer lands (`seekPlan` in frame-times.ts). */
+  accurateSeek?: boolean;
+  /** Frames the decoder outputs before the first one wanted: dropped by the select filter. */
+  skipFrames?: number;
   /** Frames to output. */
   outputFrames: number;
   sampleInterval: number;
@@ -29,17 +30,22 @@ export interface DecodeArgsInput {
 
 /**
  * ffmpeg arguments that decode a frame range and emit it as packed RGB24 frames of the model's input
- * size on stdout: seek (accurate, half a frame early so rounding never skips the first frame), every
- * Nth frame selected by ffmpeg, scale + letterbox pad in the same process.
+ * size on stdout: seek (accurate, half a frame early so rounding never skips the first frame), turned as
+ * displayed (ffmpeg's autorotate, on by default: the letterbox is of the displayed size), every Nth frame
+ * selected by ffmpeg, scale + letterbox pad in the same process.
  */
 export function buildDecodeArgs(input: DecodeArgsInput): { inputOptions: string[]; outputOptions: string[] } {
   const { letterbox: lb } = input;
   const protocols = input.localFile ? `file,${INPUT_PROTOCOLS}` : INPUT_PROTOCOLS;
   const inputOptions = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-protocol_whitelist', protocols, '-format_whitelist', INPUT_FORMATS];
   if (input.hwaccel === 'cuda') inputOptions.push('-hwaccel', 'cuda');
-  if (input.startFrame > 0) inputOptions.push('-ss', seconds(input.startTime + (input.startFrame - 0.5) / input.fps));
+  if (input.accurateSeek === false) inputOptions.push('-noaccurate_seek');
+  if (input.seekSeconds !== undefined) inputOptions.push('-ss', seconds(input.seekSeconds));
   const filters: string[] = [];
-  if (input.sampleInterval > 1) filters.push(`select='not(mod(n\\,${input.sampleInterval}))'`);
+  const skip = input.skipFrames ?? 0;
+  const S = input.sampleInterval;
+  if (skip > 0) filters.push(S > 1 ? `select='gte(n\\,${skip})*not(mod(n-${skip}\\,${S}))'` : `select='gte(n\\,${skip})'`);
+  else if (S > 1) filters.push(`select='not(mod(n\\,${S}))'`);
   filters.push(`scale=${lb.scaledWidth}:${lb.scaledHeight}:flags=bilinear`);
   if (lb.scaledWidth !== lb.dstWidth || lb.scaledHeight !== lb.dstHeight) {
     const grey = input.pad.toString(16).padStart(2, '0');

@@ -17,8 +17,41 @@ describe('parseProbe', () => {
     const v = parseProbe({ streams: [{ codec_type: 'audio' }, stream], format: {} }, 1234);
     expect(v).toEqual({
       ok: true,
-      media: { sizeBytes: 1234, codec: 'h264', width: 1280, height: 720, fps: 30000 / 1001, frameCount: 300, duration: 10.01, startTime: 0 },
+      media: {
+        sizeBytes: 1234,
+        codec: 'h264',
+        width: 1280,
+        height: 720,
+        rotation: 0,
+        fps: 30000 / 1001,
+        constantFrameRate: true,
+        frameCount: 300,
+        duration: 10.01,
+        startTime: 0,
+      },
     });
+  });
+
+  it('counts frames from the packet scan, edit-list discards left out, with times from the file start', () => {
+    const scan = { packets: 48, frames: 43, times: Float64Array.from({ length: 43 }, (_, i) => 0.2 + i / 12), keyframes: new Uint32Array(43) };
+    const v = parseProbe({ streams: [{ ...stream, nb_frames: '48' }], format: { start_time: '0' } }, 1, scan);
+    expect(v).toMatchObject({ ok: true, media: { frameCount: 43, startTime: 0.2, constantFrameRate: true } });
+  });
+
+  it('takes the start time relative to the container start (MPEG-TS clocks do not start at zero)', () => {
+    const v = parseProbe({ streams: [{ ...stream, start_time: '1.566667' }], format: { start_time: '1.480000' } }, 1);
+    expect(v.ok && v.media.startTime).toBeCloseTo(0.086667, 6);
+  });
+
+  it.each([
+    [{ rotation: 90 }, 270, 720, 1280],
+    [{ rotation: -90 }, 90, 720, 1280],
+    [{ rotation: -180 }, 180, 1280, 720],
+    [{ tags: { rotate: '90' } }, 90, 720, 1280],
+    [{ rotation: 45 }, 0, 1280, 720],
+  ])('reports the display rotation %j as %i degrees clockwise, with the displayed size', (extra, rotation, width, height) => {
+    const v = parseProbe({ streams: [{ ...stream, ...extra }], format: {} }, 1);
+    expect(v).toMatchObject({ ok: true, media: { rotation, width, height } });
   });
 
   it('falls back to nb_frames, then duration x fps', () => {

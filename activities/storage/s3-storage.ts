@@ -117,9 +117,16 @@ export class S3Storage {
   }
 
   /** The first `length` bytes of an object (content checks without downloading it). */
-  async getHead(key: string, length: number): Promise<Buffer> {
+  getHead(key: string, length: number): Promise<Buffer> {
+    return this.getRange(key, 0, length);
+  }
+
+  /** `length` bytes of an object from `offset` (fewer past its end). */
+  async getRange(key: string, offset: number, length: number): Promise<Buffer> {
+    if (length <= 0) return Buffer.alloc(0);
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${length - 1}` }));
+      const range = `bytes=${offset}-${offset + length - 1}`;
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }));
       return Buffer.from(await out.Body!.transformToByteArray());
     } catch (err) {
       throw notFound(err, key);

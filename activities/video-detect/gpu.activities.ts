@@ -1,11 +1,29 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { chunkPartKey, FailureType, type ChunkResult, type DetectChunkInput, type FrameDetections, type GpuActivities } from '../../workflows/contracts';
+import {
+  chunkPartKey,
+  FailureType,
+  type ChunkResult,
+  type DetectChunkInput,
+  type FrameDetections,
+  type GpuActivities,
+  type MediaInfo,
+} from '../../workflows/contracts';
 import { sampledFrames } from '../../workflows/plan-chunks';
 import type { InferencePool } from '../inference/inference-pool';
 import { letterbox } from '../inference/letterbox';
 import type { ModelRegistry, ResolvedModel } from '../inference/models/registry';
 import { buildDecodeArgs } from '../media/ffmpeg-args';
+import {
+  constantRateClock,
+  decodeFrameRecords,
+  FRAME_RECORD_BYTES,
+  roundSeconds,
+  seekPlan,
+  storedClock,
+  type FrameClock,
+  type SeekPlan,
+} from '../media/frame-times';
 import { startDecode } from '../media/ffmpeg';
 import { readFrameBatches } from '../media/frame-batches';
 import type { Hardware } from '../media/hardware';
@@ -74,12 +92,13 @@ async function processFrames(
   const lb = letterbox(media.width, media.height, model.input.width, model.input.height);
   const options = { confidence: params.confidence ?? model.confidence, iou: params.iou ?? model.iou, letterbox: lb };
   const start = state.checkpointFrame;
+  const { clock, seek } = await planSeek(storage, media, start, chunk.endFrame);
   const decode = startDecode(
     await storage.presignGet(input.inputKey),
     buildDecodeArgs({
-      startTime: media.startTime,
-      fps: media.fps,
-      startFrame: start,
+      seekSeconds: seek.seekSeconds,
+      accurateSeek: seek.accurate,
+      skipFrames: seek.skipFrames,
       outputFrames: sampledFrames(start, chunk.endFrame, S),
       sampleInterval: S,
       letterbox: lb,
@@ -122,9 +141,7 @@ async function processFrames(
         inFlight.push(
           pool
             .detect(model.name, batch.data, batch.count, options)
-            .then(({ detections }) =>
-              detections.map((d, i) => ({ frame: first + i * S, t: Math.round(((first + i * S) / media.fps) * 1e6) / 1e6, detections: d })),
-            ),
+            .then(({ detections }) => detections.map((d, i) => ({ frame: first + i * S, t: roundSeconds(clock.timeOf(first + i * S)), detections: d }))),
         );
         if (inFlight.length >= maxBatchesInFlight) await drain();
       }
@@ -145,4 +162,21 @@ async function processFrames(
   if (pending.length) await writePart(Math.min(frame, chunk.endFrame));
   beat();
   return frame;
+}
+
+/**
+ * The clock of frames up to `end` and how to seek to `start`: the probe's stored frame records (a range read
+ * from the keyframe the seek needs), or the constant-rate clock of a stream without timestamps.
+ */
+async function planSeek(storage: S3Storage, media: MediaInfo, start: number, end: number): Promise<{ clock: FrameClock; seek: SeekPlan }> {
+  if (!media.frameTimesKey) {
+    const clock = constantRateClock(media.startTime, media.fps);
+    return { clock, seek: seekPlan(clock, start, undefined) };
+  }
+  const read = async (from: number, to: number) =>
+    decodeFrameRecords(await storage.getRange(media.frameTimesKey!, from * FRAME_RECORD_BYTES, (to - from) * FRAME_RECORD_BYTES));
+  const keyframe = media.seekByKeyframe ? (await read(start, start + 1)).keyframes[0] : undefined;
+  const from = Math.max(0, Math.min(start, keyframe ?? start) - 1);
+  const clock = storedClock(from, (await read(from, end)).times);
+  return { clock, seek: seekPlan(clock, start, keyframe) };
 }

@@ -1,7 +1,9 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   chunksPrefix,
   FailureType,
+  frameTimesKey,
   resultKeys,
   VIDEO_DETECT,
   type MediaInfo,
@@ -12,6 +14,8 @@ import {
 } from '../../workflows/contracts';
 import { decodeFirstFrame, ffprobe } from '../media/ffmpeg';
 import { parseProbe } from '../media/probe-parse';
+import { encodeFrameRecords } from '../media/frame-times';
+import { scanPackets } from '../media/packet-scan';
 import type { ModelRegistry } from '../inference/models/registry';
 import type { S3Storage } from '../storage/s3-storage';
 import { runSummary, writeSummaryAndManifest } from '../chunks/run-summary';
@@ -29,7 +33,7 @@ export interface PipelineDeps {
 export function createPipelineActivities({ storage, models }: PipelineDeps): PipelineActivities {
   return {
     ...createSpeechPipelineActivities({ storage, models }),
-    async probeMedia({ inputKey, params }: { inputKey: string; params: VideoDetectParams }): Promise<MediaInfo> {
+    async probeMedia({ jobId, inputKey, params }: { jobId?: string; inputKey: string; params: VideoDetectParams }): Promise<MediaInfo> {
       const problems = checkParams(params, models.names('image'));
       if (problems.length) {
         const type = problems.some((p) => p.startsWith('unknown model')) ? FailureType.UnknownModel : FailureType.InvalidParams;
@@ -37,11 +41,17 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
       }
       const { size } = await headInput(storage, inputKey);
       const url = await storage.presignGet(inputKey);
-      const raw = await classify(ffprobe(url, true), inputKey, FailureType.InvalidMedia, 'video');
-      const verdict = parseProbe(raw, size);
+      const raw = await classify(ffprobe(url, false), inputKey, FailureType.InvalidMedia, 'video');
+      const formatStart = Number(raw.format['start_time']) || 0;
+      const scan = await classify(scanPackets(url, formatStart, Context.current().cancellationSignal), inputKey, FailureType.InvalidMedia, 'video');
+      const verdict = parseProbe(raw, size, scan);
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(`input '${inputKey}': ${verdict.message}`, FailureType.InvalidMedia);
       await classify(decodeFirstFrame(url), inputKey, FailureType.UnsupportedCodec, 'video', verdict.media.codec);
-      return verdict.media;
+      // Chunks read their frames' times from here (a range read each); a probe from before jobId was passed keeps the constant-rate clock.
+      if (!jobId || !scan.times || !scan.keyframes) return verdict.media;
+      const key = frameTimesKey(jobId);
+      await storage.put(key, encodeFrameRecords(scan.times, scan.keyframes), 'application/octet-stream');
+      return { ...verdict.media, frameTimesKey: key };
     },
 
     async mergeDetections(input: MergeInput): Promise<VideoDetectionResult> {

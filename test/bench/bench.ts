@@ -41,9 +41,6 @@ function makeVideo(path: string): void {
 const hardware = detectHardware('auto', 0);
 const decodeArgs = (model: ResolvedModel) =>
   buildDecodeArgs({
-    startTime: 0,
-    fps: FPS,
-    startFrame: 0,
     outputFrames: frames,
     sampleInterval: 1,
     letterbox: letterbox(WIDTH, HEIGHT, model.input.width, model.input.height),

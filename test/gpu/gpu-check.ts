@@ -43,7 +43,7 @@ function clip(dir: string): string {
 /** Frames of the model's input size, as the worker's ffmpeg produces them, by software or NVDEC decode. */
 function decode(path: string, model: ResolvedModel, hwaccel: 'cuda' | 'none'): Buffer {
   const args = buildDecodeArgs({
-    startTime: 0, fps: 10, startFrame: 0, outputFrames: FRAMES, sampleInterval: 1,
+    outputFrames: FRAMES, sampleInterval: 1,
     letterbox: letterbox(W, H, model.input.width, model.input.height), pad: model.input.pad, hwaccel, localFile: true,
   }); // prettier-ignore
   return execFileSync('ffmpeg', [...args.inputOptions, '-i', path, ...args.outputOptions, '-'], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });

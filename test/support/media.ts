@@ -116,3 +116,46 @@ export async function loudStretches(path: string, floor = 0.01, joinGapS = 0.5):
   }
   return stretches;
 }
+
+/** A solid box the reference detector finds: `size` pixels, top-left at (x0 + dx*n, y0 + dy*n) in frame n. */
+export interface MovingBox {
+  colour: 'red' | 'green' | 'blue';
+  size: [number, number];
+  x0: number;
+  dx: number;
+  y0: number;
+  dy: number;
+}
+
+export type Box = [number, number, number, number];
+
+/** Where a moving box is in frame n: [x1, y1, x2, y2], pixels of the coded frame, x2/y2 exclusive. */
+export const boxAt = (b: MovingBox, n: number): Box => {
+  const x = b.x0 + b.dx * n;
+  const y = b.y0 + b.dy * n;
+  return [x, y, x + b.size[0], y + b.size[1]];
+};
+
+const HEX = { red: '0xFF0000', green: '0x00FF00', blue: '0x0000FF' };
+
+/**
+ * Pure red, green and blue boxes moving over grey, H.264 in the container `path` names. The overlay filter
+ * evaluates x/y per frame, so each box's position tells which frame a detection is of.
+ * `outputArgs` go before the path (a setpts filter after the drawing, a container option, ...).
+ */
+export async function makeMovingBoxesVideo(
+  path: string,
+  v: { width: number; height: number; fps: number; frames: number; boxes: MovingBox[]; after?: string; outputArgs?: string[] },
+): Promise<void> {
+  const inputs = v.boxes.flatMap((b) => ['-f', 'lavfi', '-i', `color=c=${HEX[b.colour]}:s=${b.size[0]}x${b.size[1]}:r=${v.fps}`]);
+  // The frame number from the main input's time: overlay's own `n` starts at 1 here.
+  const n = `round(t*${v.fps})`;
+  const chain = v.boxes.map((b, i) => `${i === 0 ? '[0]' : `[o${i - 1}]`}[${i + 1}]overlay=x='${b.x0}+${b.dx}*${n}':y='${b.y0}+${b.dy}*${n}'[o${i}]`);
+  const last = `[o${v.boxes.length - 1}]`;
+  await writeFile(path, [
+    '-f', 'lavfi', '-i', `color=c=0x808080:s=${v.width}x${v.height}:r=${v.fps}`, ...inputs,
+    '-filter_complex', [...chain, `${last}${v.after ?? 'null'}[out]`].join(';'), '-map', '[out]',
+    '-frames:v', String(v.frames), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '12',
+    ...(v.outputArgs ?? []),
+  ]); // prettier-ignore
+}

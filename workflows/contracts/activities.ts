@@ -7,8 +7,11 @@ import type { DetectChunkInput, MergeInput, VideoDetectionResult, VideoDetectPar
 
 /** CPU activities, on the `pipeline` queue. */
 export interface PipelineActivities {
-  /** Validates params against the model registry and probes the input; bad input fails non-retryably. */
-  probeMedia(input: { inputKey: string; params: VideoDetectParams }): Promise<MediaInfo>;
+  /**
+   * Validates params against the model registry and probes the input (every packet's timestamp, stored at
+   * `frameTimesKey(jobId)`); bad input fails non-retryably.
+   */
+  probeMedia(input: { jobId?: string; inputKey: string; params: VideoDetectParams }): Promise<MediaInfo>;
   /** Verifies every planned frame appears exactly once, writes merged detections + summary + manifest. */
   mergeDetections(input: MergeInput): Promise<VideoDetectionResult>;
   /** Validates speech params and probes the input's first audio stream; bad input fails non-retryably. */

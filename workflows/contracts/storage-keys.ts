@@ -15,6 +15,9 @@ export const chunkPartKey = (jobId: string, chunkIndex: number, startFrame: numb
 /** Where a job keeps the copy of an input it fetched from a URL. */
 export const fetchedInputKey = (jobId: string): string => `${jobPrefix(jobId)}/input/source`;
 
+/** Every frame's presentation time (float64 seconds), written by the probe and read by each chunk. */
+export const frameTimesKey = (jobId: string): string => `${jobPrefix(jobId)}/input/frame-times.f64`;
+
 export const chunksPrefix = (jobId: string): string => `${jobPrefix(jobId)}/chunks/`;
 
 export const chunkPartsPrefix = (jobId: string, chunkIndex: number): string => `${jobPrefix(jobId)}/chunks/${pad(chunkIndex)}/`;
