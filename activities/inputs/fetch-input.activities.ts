@@ -11,6 +11,7 @@ import { readHead } from '../media/read-head';
 import { notVideoMessage, sniffMedia, SNIFF_BYTES } from '../media/sniff';
 import type { EgressPolicy } from '../net/egress-policy';
 import { EgressRefusedError, safeRequest } from '../net/safe-request';
+import { UNREACHABLE_ATTEMPTS, unreachableCause } from '../net/unreachable';
 import type { S3Storage } from '../storage/s3-storage';
 
 export interface FetchDeps {
@@ -24,8 +25,8 @@ const fail = (message: string, type: string): ApplicationFailure => ApplicationF
 /**
  * Copies an input URL into the bucket: checked against the egress policy at every hop and every resolved
  * address, sniffed before anything is stored, size-capped, spooled to a temp file (so S3 gets a known
- * length) with heartbeated progress. Network errors and HTTP 5xx are retried; a refused URL, 4xx, a
- * non-video or an oversize file fail the job at once.
+ * length) with heartbeated progress. HTTP 5xx and network errors are retried; a host that cannot be reached
+ * (refused, DNS, TLS) fails after a few attempts; a refused URL, 4xx, a non-video or an oversize file fail at once.
  */
 export function createFetchActivities({ storage, policy, maxBytes }: FetchDeps): {
   fetchInput(input: { url: string; key: string }): Promise<{ key: string; size: number; container: string }>;
@@ -38,9 +39,13 @@ export function createFetchActivities({ storage, policy, maxBytes }: FetchDeps):
         res = await safeRequest(url, policy, { what: 'input url', timeoutMs: 60_000 });
       } catch (err) {
         if (err instanceof EgressRefusedError) throw fail(err.message, FailureType.UrlRefused);
-        if ((err as NodeJS.ErrnoException).code === 'ENOTFOUND')
-          throw fail(`input url host ${new URL(url).hostname} does not exist (DNS)`, FailureType.InputNotFound);
-        throw err;
+        const cause = unreachableCause(err);
+        if (!cause) throw err;
+        // Retried with backoff (the attempt's error shows on the job), then a failure naming host and cause.
+        const attempt = ctx.info.attempt;
+        const message = `input url host ${new URL(url).host} could not be reached: ${cause} (attempt ${attempt} of ${UNREACHABLE_ATTEMPTS})`;
+        if (attempt >= UNREACHABLE_ATTEMPTS) throw fail(message, FailureType.UrlUnreachable);
+        throw new Error(message);
       }
       const status = res.statusCode ?? 0;
       if (status !== 200) {

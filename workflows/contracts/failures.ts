@@ -18,6 +18,8 @@ export const FailureType = {
   InvalidParams: 'InvalidParams',
   /** An input or webhook URL the egress policy refuses (not https, private address, not allow-listed), or an HTTP 4xx from it. */
   UrlRefused: 'UrlRefused',
+  /** An input URL's host could not be reached (connection refused, DNS, TLS) after a few attempts with backoff. */
+  UrlUnreachable: 'UrlUnreachable',
   /** The input is larger than the deployment accepts. */
   InputTooLarge: 'InputTooLarge',
   /** Merge found a planned frame missing or present twice: a bug, never silently accepted. */

@@ -16,7 +16,7 @@ export const chunkPartKey = (jobId: string, chunkIndex: number, startFrame: numb
 export const fetchedInputKey = (jobId: string): string => `${jobPrefix(jobId)}/input/source`;
 
 /** Every frame's presentation time (float64 seconds), written by the probe and read by each chunk. */
-export const frameTimesKey = (jobId: string): string => `${jobPrefix(jobId)}/input/frame-times.f64`;
+export const frameTimesKey = (jobId: string): string => `${jobPrefix(jobId)}/input/frame-records.bin`;
 
 export const chunksPrefix = (jobId: string): string => `${jobPrefix(jobId)}/chunks/`;
 
