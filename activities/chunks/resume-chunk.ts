@@ -21,32 +21,44 @@ export interface ChunkAttempt {
   previous: ChunkHeartbeat | undefined;
   /** Sends the current state as a heartbeat. */
   beat: () => void;
+  /** The key of this chunk's part [start, end), named with the attempt's part identity. */
+  partKey: (start: number, end: number) => string;
 }
 
 /**
  * The start of any chunk activity: copies an earlier job's parts when this is a retry job, follows the stored
- * parts to the resume point, deletes stale ones, and heartbeats where the attempt starts.
+ * parts to the resume point, deletes stale ones, and heartbeats where the attempt starts. Only parts of the
+ * same `identity` (`partIdentity`: input version, model file, params) count; any other is stale.
  */
 export async function resumeChunk(
   storage: S3Storage,
-  input: { jobId: string; chunk: Chunk; sampleInterval: number; reuseFrom?: string },
+  input: { jobId: string; chunk: Chunk; sampleInterval: number; identity: string; reuseFrom?: string },
 ): Promise<ChunkAttempt> {
   const ctx = Context.current();
-  const { jobId, chunk, sampleInterval: S } = input;
+  const { jobId, chunk, sampleInterval: S, identity } = input;
+  const partKey = (start: number, end: number): string => chunkPartKey(jobId, chunk.index, start, end, identity);
   let stored = await storedParts(storage, jobId, chunk.index);
   let framesReused = 0;
-  if (input.reuseFrom && stored.length === 0) {
-    // A retry: take the earlier job's finished work on this chunk (same input, same params) instead of computing it.
-    const reused = resumePlan(chunk, await storedParts(storage, input.reuseFrom, chunk.index)).chain;
-    for (const p of reused) await storage.copy(p.key, chunkPartKey(jobId, chunk.index, p.start, p.end));
+  if (input.reuseFrom && !stored.some((p) => p.identity === identity)) {
+    // A retry: take the earlier job's finished work on this chunk (same input, model and params) instead of computing it.
+    const earlier = (await storedParts(storage, input.reuseFrom, chunk.index)).filter((p) => p.identity === identity);
+    const reused = resumePlan(chunk, earlier).chain;
+    for (const p of reused) await storage.copy(p.key, partKey(p.start, p.end));
     if (reused.length) {
       stored = await storedParts(storage, jobId, chunk.index);
       framesReused = sampledFrames(chunk.startFrame, reused[reused.length - 1]!.end, S);
       ctx.log.info('reusing stored parts of an earlier job', { chunk: chunk.index, from: input.reuseFrom, frames: framesReused });
     }
   }
-  const plan = resumePlan(chunk, stored);
-  if (plan.stale.length) await storage.deleteMany(plan.stale.map((p) => p.key));
+  const plan = resumePlan(
+    chunk,
+    stored.filter((p) => p.identity === identity),
+  );
+  const stale = [...plan.stale, ...stored.filter((p) => p.identity !== identity)];
+  if (stale.length) {
+    ctx.log.info('deleting stored parts that are not on the resume chain', { chunk: chunk.index, parts: stale.length });
+    await storage.deleteMany(stale.map((p) => p.key));
+  }
   const start = plan.resumeFrame;
   const state: ChunkHeartbeat = {
     checkpointFrame: start,
@@ -66,6 +78,7 @@ export async function resumeChunk(
     framesReused,
     previous: ctx.info.heartbeatDetails as ChunkHeartbeat | undefined,
     beat,
+    partKey,
   };
 }
 
@@ -102,6 +115,6 @@ export function handBack(a: ChunkAttempt): never {
   throw ApplicationFailure.retryable(`GPU worker shut down; chunk ${a.chunk.index} checkpointed at frame ${a.state.checkpointFrame}`, 'WorkerShutdown');
 }
 
-async function storedParts(storage: S3Storage, jobId: string, chunk: number): Promise<StoredPart[]> {
-  return (await storage.list(chunkPartsPrefix(jobId, chunk))).map(parsePartKey).filter((p): p is StoredPart => p !== undefined);
+async function storedParts(storage: S3Storage, jobId: string, chunk: number): Promise<(StoredPart & { identity: string })[]> {
+  return (await storage.list(chunkPartsPrefix(jobId, chunk))).map(parsePartKey).filter((p) => p !== undefined);
 }

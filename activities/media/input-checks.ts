@@ -6,7 +6,7 @@ import { ObjectNotFoundError, type S3Storage } from '../storage/s3-storage';
 const TRANSIENT = /connection refused|connection reset|timed out|timeout|server returned 5\d\d|i\/o error|end of file.*http|network is unreachable/i;
 
 /** Size of the input object; a missing or empty one fails non-retryably, naming the key. */
-export async function headInput(storage: S3Storage, key: string): Promise<{ size: number }> {
+export async function headInput(storage: S3Storage, key: string): Promise<{ size: number; etag: string }> {
   let head;
   try {
     head = await storage.head(key);

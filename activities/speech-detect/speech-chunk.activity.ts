@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { chunkPartKey, FailureType, type ChunkResult, type SpeechChunkInput, type WindowProbabilities } from '../../workflows/contracts';
+import { FailureType, type ChunkResult, type SpeechChunkInput, type WindowProbabilities } from '../../workflows/contracts';
 import { consumeDecoder } from '../chunks/decode-loop';
+import { partIdentity } from '../chunks/part-identity';
 import { chunkResult, handBack, resumeChunk, workerShuttingDown, type ChunkAttempt } from '../chunks/resume-chunk';
 import type { InferencePool } from '../inference/inference-pool';
 import type { ModelRegistry, SpeechModel } from '../inference/models/registry';
@@ -35,7 +36,8 @@ export async function detectSpeechChunk(deps: SpeechChunkDeps, input: SpeechChun
       FailureType.UnknownModel,
     );
   }
-  const attempt = await resumeChunk(deps.storage, { jobId: input.jobId, chunk, sampleInterval: 1, reuseFrom: input.reuseFrom });
+  const identity = partIdentity({ input: input.audio.inputEtag ?? '', model: { name: model.name, digest: await deps.models.digest(model.name) }, params });
+  const attempt = await resumeChunk(deps.storage, { jobId: input.jobId, chunk, sampleInterval: 1, identity, reuseFrom: input.reuseFrom });
   if (attempt.start < chunk.endFrame) await processWindows(deps, input, model, attempt);
   return chunkResult(attempt);
 }
@@ -60,7 +62,7 @@ async function processWindows({ storage, pool }: SpeechChunkDeps, input: SpeechC
   const writePart = async (count: number): Promise<void> => {
     const end = state.checkpointFrame + count;
     const line: WindowProbabilities = { window: state.checkpointFrame, probs: pending.slice(0, count) };
-    const key = chunkPartKey(input.jobId, chunk.index, state.checkpointFrame, end);
+    const key = attempt.partKey(state.checkpointFrame, end);
     await storage.put(key, JSON.stringify(line) + '\n', 'application/x-ndjson');
     chain.push(key);
     pending = pending.slice(count);

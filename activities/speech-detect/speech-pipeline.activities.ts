@@ -35,13 +35,13 @@ export function createSpeechPipelineActivities({
         throw ApplicationFailure.nonRetryable(problems.join('; '), type);
       }
       const model = models.speech(params.model)!;
-      const { size } = await headInput(storage, inputKey);
+      const { size, etag } = await headInput(storage, inputKey);
       const url = await storage.presignGet(inputKey);
       const raw = await classify(ffprobe(url, false, 'a:0'), inputKey, FailureType.InvalidMedia, 'audio');
       const verdict = parseAudioProbe(raw, size, model);
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(`input '${inputKey}': ${verdict.message}`, FailureType.InvalidMedia);
       await classify(decodeFirstFrame(url, 'a'), inputKey, FailureType.UnsupportedCodec, 'audio', verdict.audio.codec);
-      return verdict.audio;
+      return { ...verdict.audio, inputEtag: etag };
     },
 
     async mergeSpeech(input: SpeechMergeInput): Promise<SpeechDetectionResult> {

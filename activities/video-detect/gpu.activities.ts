@@ -1,14 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import {
-  chunkPartKey,
-  FailureType,
-  type ChunkResult,
-  type DetectChunkInput,
-  type FrameDetections,
-  type GpuActivities,
-  type MediaInfo,
-} from '../../workflows/contracts';
+import { FailureType, type ChunkResult, type DetectChunkInput, type FrameDetections, type GpuActivities, type MediaInfo } from '../../workflows/contracts';
 import { sampledFrames } from '../../workflows/plan-chunks';
 import type { InferencePool } from '../inference/inference-pool';
 import { letterbox } from '../inference/letterbox';
@@ -32,6 +24,7 @@ import { consumeDecoder } from '../chunks/decode-loop';
 import { chunkResult, handBack, resumeChunk, workerShuttingDown, type ChunkAttempt } from '../chunks/resume-chunk';
 import { detectSpeechChunk } from '../speech-detect/speech-chunk.activity';
 import { partSpan } from '../chunks/chunk-checkpoints';
+import { partIdentity } from '../chunks/part-identity';
 import { toJsonl } from './frame-lines';
 
 export interface GpuDeps {
@@ -66,7 +59,8 @@ async function detectChunk(deps: GpuDeps, input: DetectChunkInput): Promise<Chun
       FailureType.UnknownModel,
     );
   }
-  const attempt = await resumeChunk(deps.storage, { jobId: input.jobId, chunk, sampleInterval: params.sampleInterval, reuseFrom: input.reuseFrom });
+  const identity = partIdentity({ input: input.media.inputEtag ?? '', model: { name: model.name, digest: await deps.models.digest(model.name) }, params });
+  const attempt = await resumeChunk(deps.storage, { jobId: input.jobId, chunk, sampleInterval: params.sampleInterval, identity, reuseFrom: input.reuseFrom });
   const decodedTo = attempt.start < chunk.endFrame ? await processFrames(deps, input, model, attempt) : attempt.start;
   if (chunk.endFrame < input.media.frameCount && decodedTo < chunk.endFrame) {
     throw ApplicationFailure.nonRetryable(
@@ -113,7 +107,7 @@ async function processFrames(
   const writePart = async (end: number): Promise<void> => {
     const count = pending.findIndex((f) => f.frame >= end);
     const frames = pending.splice(0, count === -1 ? pending.length : count);
-    const key = chunkPartKey(input.jobId, chunk.index, state.checkpointFrame, end);
+    const key = attempt.partKey(state.checkpointFrame, end);
     await storage.put(key, toJsonl(frames), 'application/x-ndjson');
     chain.push(key);
     state.framesDone += frames.length;

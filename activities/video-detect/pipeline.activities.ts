@@ -39,7 +39,7 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
         const type = problems.some((p) => p.startsWith('unknown model')) ? FailureType.UnknownModel : FailureType.InvalidParams;
         throw ApplicationFailure.nonRetryable(problems.join('; '), type);
       }
-      const { size } = await headInput(storage, inputKey);
+      const { size, etag } = await headInput(storage, inputKey);
       const url = await storage.presignGet(inputKey);
       const raw = await classify(ffprobe(url, false), inputKey, FailureType.InvalidMedia, 'video');
       const formatStart = Number(raw.format['start_time']) || 0;
@@ -47,11 +47,12 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
       const verdict = parseProbe(raw, size, scan);
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(`input '${inputKey}': ${verdict.message}`, FailureType.InvalidMedia);
       await classify(decodeFirstFrame(url), inputKey, FailureType.UnsupportedCodec, 'video', verdict.media.codec);
+      const media = { ...verdict.media, inputEtag: etag };
       // Chunks read their frames' times from here (a range read each); a probe from before jobId was passed keeps the constant-rate clock.
-      if (!jobId || !scan.times || !scan.keyframes) return verdict.media;
+      if (!jobId || !scan.times || !scan.keyframes) return media;
       const key = frameTimesKey(jobId);
       await storage.put(key, encodeFrameRecords(scan.times, scan.keyframes), 'application/octet-stream');
-      return { ...verdict.media, frameTimesKey: key };
+      return { ...media, frameTimesKey: key };
     },
 
     async mergeDetections(input: MergeInput): Promise<VideoDetectionResult> {

@@ -2,6 +2,8 @@
 export interface MediaInfo {
   /** Bytes of the input object. */
   sizeBytes: number;
+  /** The input object's ETag when probed: chunk parts are only reused when made from this version. */
+  inputEtag?: string;
   codec: string;
   /** Pixels as displayed: the coded size turned by `rotation` (a phone's portrait video is taller than wide). */
   width: number;

@@ -50,6 +50,8 @@ export const SPEECH_DETECT_LIMITS = {
 export interface AudioInfo {
   /** Bytes of the input object. */
   sizeBytes: number;
+  /** The input object's ETag when probed: chunk parts are only reused when made from this version. */
+  inputEtag?: string;
   codec: string;
   /** The source's own sample rate and channels; decoding resamples to the model's rate, mono. */
   sourceSampleRate: number;

@@ -6,11 +6,12 @@
 export const jobPrefix = (jobId: string): string => `jobs/${jobId}`;
 
 /**
- * One checkpoint part of a chunk: its frames in [startFrame, endFrame), JSON Lines. The range is in
- * the key, so listing the prefix tells what is stored without reading it.
+ * One checkpoint part of a chunk: its frames in [startFrame, endFrame), JSON Lines. The range and the
+ * identity of what made it (input version, model file, params: `partIdentity`) are in the key, so listing
+ * the prefix tells what is stored, and whether it may be reused, without reading it.
  */
-export const chunkPartKey = (jobId: string, chunkIndex: number, startFrame: number, endFrame: number): string =>
-  `${jobPrefix(jobId)}/chunks/${pad(chunkIndex)}/part-${pad(startFrame, 9)}-${pad(endFrame, 9)}.jsonl`;
+export const chunkPartKey = (jobId: string, chunkIndex: number, startFrame: number, endFrame: number, identity: string): string =>
+  `${jobPrefix(jobId)}/chunks/${pad(chunkIndex)}/part-${pad(startFrame, 9)}-${pad(endFrame, 9)}.${identity}.jsonl`;
 
 /** Where a job keeps the copy of an input it fetched from a URL. */
 export const fetchedInputKey = (jobId: string): string => `${jobPrefix(jobId)}/input/source`;
@@ -38,10 +39,13 @@ export const speechResultKeys = (jobId: string): { segments: string; summary: st
   ...jobFiles(jobId),
 });
 
-/** Parses the frame range back out of a part key; undefined for anything else under the prefix. */
-export function parsePartKey(key: string): { key: string; start: number; end: number } | undefined {
-  const match = /\/part-(\d+)-(\d+)\.jsonl$/.exec(key);
-  return match ? { key, start: Number(match[1]), end: Number(match[2]) } : undefined;
+/**
+ * Parses the frame range and identity back out of a part key (parts stored before identities were kept
+ * have an empty one); undefined for anything else under the prefix.
+ */
+export function parsePartKey(key: string): { key: string; start: number; end: number; identity: string } | undefined {
+  const match = /\/part-(\d+)-(\d+)(?:\.([0-9a-f]+))?\.jsonl$/.exec(key);
+  return match ? { key, start: Number(match[1]), end: Number(match[2]), identity: match[3] ?? '' } : undefined;
 }
 
 function pad(n: number, width = 5): string {

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { BUILTIN_MODELS } from './builtin';
 import { ModelManifestSchema, type ImageManifest, type ModelManifest, type SpeechManifest } from './manifest';
@@ -35,6 +36,31 @@ export class ModelRegistry {
     const m = this.models.get(name);
     return m?.kind === 'speech' ? m : undefined;
   }
+
+  /**
+   * SHA-256 (hex) of a model's manifest and file, read once per process: what part identities name the model
+   * by, so new weights or a new manifest (labels, thresholds) under the same name never reuse old parts.
+   */
+  digest(name: string): Promise<string> {
+    const m = this.models.get(name);
+    if (!m) return Promise.reject(new Error(`unknown model '${name}'`));
+    let digest = this.digests.get(name);
+    if (!digest) {
+      digest = new Promise<string>((resolve, reject) => {
+        const { path, ...manifest } = m;
+        const hash = createHash('sha256').update(JSON.stringify(manifest));
+        createReadStream(path)
+          .on('data', (d) => hash.update(d))
+          .on('error', reject)
+          .on('end', () => resolve(hash.digest('hex')));
+      });
+      digest.catch(() => this.digests.delete(name));
+      this.digests.set(name, digest);
+    }
+    return digest;
+  }
+
+  private readonly digests = new Map<string, Promise<string>>();
 
   list(): AnyModel[] {
     return [...this.models.values()];
