@@ -16,7 +16,17 @@ main(async () => {
   const env = loadWorkerEnv();
   const hardware = detectHardware(env.GPU_MODE, env.GPU_DEVICE_ID);
   const models = new ModelRegistry(env.MODEL_DIR);
-  const pool = new InferencePool({ provider: hardware.provider, deviceId: env.GPU_DEVICE_ID, intraOpThreads: env.GPU_INTRA_OP_THREADS });
+  const pool = new InferencePool({
+    provider: hardware.provider,
+    deviceId: env.GPU_DEVICE_ID,
+    intraOpThreads: env.GPU_INTRA_OP_THREADS,
+    // No second inference thread can load onnxruntime in this process: shut down (chunks are handed back) and exit 1.
+    onDeath: (reason) => {
+      console.error(`[gpu] inference thread died (${reason}): shutting down so the pod restarts`);
+      process.exitCode = 1;
+      process.kill(process.pid, 'SIGTERM');
+    },
+  });
   const preload = env.MODEL_PRELOAD ? env.MODEL_PRELOAD.split(',').map((s) => s.trim()) : models.names();
   const started = Date.now();
   for (const name of preload) {

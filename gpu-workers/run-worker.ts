@@ -19,10 +19,10 @@ export async function runWorker(env: WorkerEnv, options: Omit<WorkerOptions, 'co
   }
 }
 
-/** Entrypoint wrapper: loud failure, exit code 1. */
+/** Entrypoint wrapper: loud failure, exit code 1 (or the exit code set while it ran, e.g. a dead inference thread). */
 export function main(run: () => Promise<void>): void {
   run().then(
-    () => process.exit(0),
+    () => process.exit(process.exitCode ?? 0),
     (err: unknown) => {
       console.error(err);
       process.exit(1);

@@ -5,6 +5,9 @@ import { sampledFrames } from '../../workflows/plan-chunks';
 import type { S3Storage } from '../storage/s3-storage';
 import { resumePlan, type StoredPart } from './chunk-checkpoints';
 
+/** How often a running chunk heartbeats its state (the SDK sends at most one per throttle interval). */
+const HEARTBEAT_EVERY_MS = 1000;
+
 /** Where a chunk attempt starts, and the state it heartbeats. */
 export interface ChunkAttempt {
   chunk: Chunk;
@@ -19,8 +22,10 @@ export interface ChunkAttempt {
   framesReused: number;
   /** The last attempt's heartbeat, if one died. */
   previous: ChunkHeartbeat | undefined;
-  /** Sends the current state as a heartbeat. */
+  /** Sends the current state as a heartbeat (also sent every second on a timer until `stop`). */
   beat: () => void;
+  /** Stops the heartbeat timer: call it when the attempt ends, however it ends. */
+  stop: () => void;
   /** The key of this chunk's part [start, end), named with the attempt's part identity. */
   partKey: (start: number, end: number) => string;
 }
@@ -68,6 +73,11 @@ export async function resumeChunk(
   };
   const beat = (): void => ctx.heartbeat({ ...state });
   beat();
+  // On a timer, not only when a batch completes: a batch slower than the heartbeat timeout (a big model on CPU,
+  // slots sharing one inference thread) must not look like a dead pod. Inference runs in its own thread, so
+  // only a dead or frozen process misses these.
+  const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
+  timer.unref();
   if (start > chunk.startFrame) ctx.log.info('resuming chunk from its last checkpoint', { chunk: chunk.index, frame: start });
   return {
     chunk,
@@ -78,6 +88,7 @@ export async function resumeChunk(
     framesReused,
     previous: ctx.info.heartbeatDetails as ChunkHeartbeat | undefined,
     beat,
+    stop: () => clearInterval(timer),
     partKey,
   };
 }

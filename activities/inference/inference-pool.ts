@@ -26,20 +26,29 @@ export interface PoolOptions {
 /**
  * One inference thread holding one ONNX Runtime session per loaded model. Requests are answered in
  * order; frames are transferred (not copied) to the thread.
+ *
+ * A thread that dies (a native crash, an out-of-memory abort) cannot be replaced in this process:
+ * onnxruntime-node's addon registers once per process ("Module did not self-register" in a second thread).
+ * So the pool fails the requests that were in it and every later one at once, naming the cause, and calls
+ * `onDeath`: the GPU worker then shuts down (its chunks go back to the queue and resume elsewhere from their
+ * checkpoints) and exits non-zero, so its pod restarts — instead of a slot wedged forever.
  */
 export class InferencePool {
   private readonly thread: Worker;
   private readonly waiting = new Map<number, { resolve: (r: ThreadReply) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private closed = false;
+  /** Why the thread died, once it has. */
+  private death: Error | undefined;
 
-  constructor(opts: PoolOptions) {
+  constructor(opts: PoolOptions & { onDeath?: (reason: string) => void }) {
     const file = join(__dirname, `inference.thread${extname(__filename)}`);
+    const workerData: PoolOptions = { provider: opts.provider, deviceId: opts.deviceId, intraOpThreads: opts.intraOpThreads };
     // Built code runs the compiled thread file; under tsx/ts-jest the thread loads the source through tsx.
     this.thread =
       extname(file) === '.ts'
-        ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { eval: true, workerData: opts })
-        : new Worker(file, { workerData: opts });
+        ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { eval: true, workerData })
+        : new Worker(file, { workerData });
     this.thread.on('message', (reply: ThreadReply) => {
       const w = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
@@ -47,10 +56,14 @@ export class InferencePool {
       if (reply.type === 'error') w.reject(new Error(reply.message));
       else w.resolve(reply);
     });
-    this.thread.on('error', (err) => this.failAll(err));
-    this.thread.on('exit', (code) => {
-      if (!this.closed) this.failAll(new Error(`inference thread exited with code ${code}`));
-    });
+    const died = (err: Error): void => {
+      if (this.closed || this.death) return; // 'error' is followed by 'exit': once
+      this.death = new Error(`the inference thread died (${err.message}); this GPU worker restarts`);
+      this.failAll(this.death);
+      opts.onDeath?.(err.message);
+    };
+    this.thread.on('error', died);
+    this.thread.on('exit', (code) => died(new Error(`exited with code ${code}`)));
   }
 
   /** Loads a model into the thread; returns the execution provider that runs it. */
@@ -82,6 +95,7 @@ export class InferencePool {
   }
 
   private request(msg: ThreadRequest, transfer: ArrayBuffer[] = []): Promise<ThreadReply> {
+    if (this.death) return Promise.reject(this.death);
     if (this.closed) return Promise.reject(new Error('inference pool is closed'));
     return new Promise((resolve, reject) => {
       this.waiting.set(msg.id, { resolve, reject });

@@ -38,8 +38,12 @@ export async function detectSpeechChunk(deps: SpeechChunkDeps, input: SpeechChun
   }
   const identity = partIdentity({ input: input.audio.inputEtag ?? '', model: { name: model.name, digest: await deps.models.digest(model.name) }, params });
   const attempt = await resumeChunk(deps.storage, { jobId: input.jobId, chunk, sampleInterval: 1, identity, reuseFrom: input.reuseFrom });
-  if (attempt.start < chunk.endFrame) await processWindows(deps, input, model, attempt);
-  return chunkResult(attempt);
+  try {
+    if (attempt.start < chunk.endFrame) await processWindows(deps, input, model, attempt);
+    return chunkResult(attempt);
+  } finally {
+    attempt.stop();
+  }
 }
 
 async function processWindows({ storage, pool }: SpeechChunkDeps, input: SpeechChunkInput, model: SpeechModel, attempt: ChunkAttempt): Promise<void> {

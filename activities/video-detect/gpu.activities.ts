@@ -61,14 +61,18 @@ async function detectChunk(deps: GpuDeps, input: DetectChunkInput): Promise<Chun
   }
   const identity = partIdentity({ input: input.media.inputEtag ?? '', model: { name: model.name, digest: await deps.models.digest(model.name) }, params });
   const attempt = await resumeChunk(deps.storage, { jobId: input.jobId, chunk, sampleInterval: params.sampleInterval, identity, reuseFrom: input.reuseFrom });
-  const decodedTo = attempt.start < chunk.endFrame ? await processFrames(deps, input, model, attempt) : attempt.start;
-  if (chunk.endFrame < input.media.frameCount && decodedTo < chunk.endFrame) {
-    throw ApplicationFailure.nonRetryable(
-      `input '${input.inputKey}': the video ended at frame ${decodedTo}, before frame ${chunk.endFrame} that its header promised (truncated or corrupt)`,
-      FailureType.InvalidMedia,
-    );
+  try {
+    const decodedTo = attempt.start < chunk.endFrame ? await processFrames(deps, input, model, attempt) : attempt.start;
+    if (chunk.endFrame < input.media.frameCount && decodedTo < chunk.endFrame) {
+      throw ApplicationFailure.nonRetryable(
+        `input '${input.inputKey}': the video ended at frame ${decodedTo}, before frame ${chunk.endFrame} that its header promised (truncated or corrupt)`,
+        FailureType.InvalidMedia,
+      );
+    }
+    return chunkResult(attempt);
+  } finally {
+    attempt.stop();
   }
-  return chunkResult(attempt);
 }
 
 /** Decode + inference from `state.checkpointFrame` to the chunk end; returns the frame the decoder stopped at. */
