@@ -60,6 +60,49 @@ export class S3Storage {
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, ContentLength: contentLength }));
   }
 
+  /**
+   * Writes an object from a stream of pieces without holding it whole: pieces are gathered into parts of
+   * `partBytes` (S3 takes parts of 5 MiB and up) and sent as a multipart upload, or as one PUT when it all
+   * fits in one part. A failure aborts the upload, so no parts are left behind.
+   */
+  async putStream(key: string, source: AsyncIterable<string | Uint8Array>, contentType: string, partBytes = 8 * 1024 ** 2): Promise<{ size: number }> {
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let size = 0;
+    let uploadId: string | undefined;
+    const parts: { partNumber: number; etag: string }[] = [];
+    const sendPart = async (): Promise<void> => {
+      const body = Buffer.concat(pending);
+      pending = [];
+      pendingBytes = 0;
+      uploadId ??= await this.createMultipartUpload(key, contentType);
+      const partNumber = parts.length + 1;
+      const out = await this.client.send(
+        new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body, ContentLength: body.length }),
+      );
+      parts.push({ partNumber, etag: out.ETag! });
+    };
+    try {
+      for await (const piece of source) {
+        const bytes = typeof piece === 'string' ? Buffer.from(piece) : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+        pending.push(bytes);
+        pendingBytes += bytes.length;
+        size += bytes.length;
+        if (pendingBytes >= partBytes) await sendPart();
+      }
+      if (!uploadId) {
+        await this.put(key, Buffer.concat(pending), contentType);
+        return { size };
+      }
+      if (pendingBytes > 0) await sendPart();
+      await this.completeMultipartUpload(key, uploadId, parts);
+      return { size };
+    } catch (err) {
+      if (uploadId) await this.abortMultipartUpload(key, uploadId).catch(() => undefined);
+      throw err;
+    }
+  }
+
   async getText(key: string): Promise<string> {
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));

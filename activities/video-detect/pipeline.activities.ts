@@ -58,21 +58,24 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
     async mergeDetections(input: MergeInput): Promise<VideoDetectionResult> {
       const keys = resultKeys(input.jobId);
       const labels: Record<string, number> = {};
-      const lines: string[] = [];
       let frames = 0;
       let detections = 0;
-      for (const [i, chunk] of input.chunks.entries()) {
-        const result = input.results.find((r) => r.index === chunk.index);
-        if (!result) throw ApplicationFailure.nonRetryable(`chunk ${chunk.index} has no result`, FailureType.IncompleteOutput);
-        const chunkFrames = (await Promise.all(result.partKeys.map((k) => storage.getText(k)))).flatMap(parseJsonl);
-        verifyChunkFrames(chunk, chunkFrames, input.params.sampleInterval, i === input.chunks.length - 1);
-        for (const f of chunkFrames) {
-          frames++;
-          detections += f.detections.length;
-          for (const d of f.detections) labels[d.label] = (labels[d.label] ?? 0) + 1;
+      // One chunk in memory at a time, streamed out as a multipart upload: hours of video never become one string.
+      async function* lines(): AsyncGenerator<string> {
+        for (const [i, chunk] of input.chunks.entries()) {
+          const result = input.results.find((r) => r.index === chunk.index);
+          if (!result) throw ApplicationFailure.nonRetryable(`chunk ${chunk.index} has no result`, FailureType.IncompleteOutput);
+          const chunkFrames = (await Promise.all(result.partKeys.map((k) => storage.getText(k)))).flatMap(parseJsonl);
+          verifyChunkFrames(chunk, chunkFrames, input.params.sampleInterval, i === input.chunks.length - 1);
+          for (const f of chunkFrames) {
+            frames++;
+            detections += f.detections.length;
+            for (const d of f.detections) labels[d.label] = (labels[d.label] ?? 0) + 1;
+          }
+          yield toJsonl(chunkFrames);
         }
-        lines.push(toJsonl(chunkFrames));
       }
+      await storage.putStream(keys.detections, lines(), 'application/x-ndjson');
       const result: VideoDetectionResult = {
         jobId: input.jobId,
         frames,
@@ -82,7 +85,6 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
         keys,
         media: input.media,
       };
-      await storage.put(keys.detections, lines.join(''), 'application/x-ndjson');
       await writeSummaryAndManifest(storage, { ...input, pipeline: VIDEO_DETECT, keys }, { ...result, model: input.params.model, params: input.params });
       return result;
     },
