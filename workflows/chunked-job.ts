@@ -41,10 +41,14 @@ export const retry: RetryPolicy = {
 
 // CPU activities run on the workflow's own task queue (`pipeline`, or a test's unique queue).
 export const cpu = proxyActivities<PipelineActivities>({
-  // Probe reads packet headers and merge streams JSONL between S3 objects: minutes even for hours of media.
+  // The merge streams JSONL between S3 objects: minutes even for hours of media.
   startToCloseTimeout: '15 minutes',
   retry,
 });
+
+// The video probe scans every packet header over HTTP (tens of GB for a 10-hour input), heartbeating packets
+// read: a dead worker is noticed in a minute, and a slow link still finishes.
+export const probe = proxyActivities<Pick<PipelineActivities, 'probeMedia'>>({ startToCloseTimeout: '3 hours', heartbeatTimeout: '1 minute', retry });
 
 // An input URL is copied into the bucket first: hours for a huge file on a slow link, heartbeating bytes.
 const egress = proxyActivities<EgressActivities>({ startToCloseTimeout: '6 hours', heartbeatTimeout: '2 minutes', retry });

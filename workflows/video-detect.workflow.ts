@@ -1,5 +1,5 @@
 import { VIDEO_DETECT, type VideoDetectionInput, type VideoDetectionResult } from './contracts';
-import { cpu, gpuActivities, runChunkedJob } from './chunked-job';
+import { cpu, gpuActivities, probe, runChunkedJob } from './chunked-job';
 import { planChunks, sampledFrames } from './plan-chunks';
 
 export { progressQuery } from './chunked-job';
@@ -13,7 +13,7 @@ export async function videoDetectionWorkflow(input: VideoDetectionInput): Promis
   return runChunkedJob(input, {
     name: VIDEO_DETECT,
     unit: 'frames',
-    probe: () => cpu.probeMedia({ jobId, inputKey, params }),
+    probe: () => probe.probeMedia({ jobId, inputKey, params }),
     plan: (media) => ({
       chunks: planChunks(media.frameCount, params.chunkFrames, params.sampleInterval),
       total: sampledFrames(0, media.frameCount, params.sampleInterval),

@@ -21,9 +21,16 @@ const READ_ERROR = /i\/o error|connection reset|error in the pull function|end o
 
 /**
  * Runs the scan; `formatStart` is the container's start_time (seconds). Rejects (retryably) when ffprobe
- * fails or reports a read error, with its stderr reduced to the cause and the URL removed.
+ * fails or reports a read error, with its stderr reduced to the cause and the URL removed. `signal` kills
+ * ffprobe (the activity's cancellation: a cancel, a timeout or a worker shutdown); `onProgress` hears the
+ * lines read so far, every 1,000.
  */
-export function scanPackets(url: string, formatStart: number, signal?: AbortSignal): Promise<PacketScan> {
+export function scanPackets(
+  url: string,
+  formatStart: number,
+  opts: { signal?: AbortSignal; onProgress?: (packets: number) => void } = {},
+): Promise<PacketScan> {
+  const { signal, onProgress } = opts;
   return new Promise((resolve, reject) => {
     const child = spawn('ffprobe', packetScanArgs(url), { stdio: ['ignore', 'pipe', 'pipe'] });
     const collector = new PacketCollector();
@@ -35,7 +42,11 @@ export function scanPackets(url: string, formatStart: number, signal?: AbortSign
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       if (stderr.length < 64 * 1024) stderr += d;
     });
-    createInterface({ input: child.stdout }).on('line', (line) => collector.add(line));
+    let lines = 0;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      collector.add(line);
+      if (++lines % 1000 === 0) onProgress?.(lines);
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       signal?.removeEventListener('abort', onAbort);

@@ -43,7 +43,12 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
       const url = await storage.presignGet(inputKey);
       const raw = await classify(ffprobe(url, false), inputKey, FailureType.InvalidMedia, 'video');
       const formatStart = Number(raw.format['start_time']) || 0;
-      const scan = await classify(scanPackets(url, formatStart, Context.current().cancellationSignal), inputKey, FailureType.InvalidMedia, 'video');
+      // Reads every packet header (hours of video over HTTP: minutes), heartbeating how far it got every 5 s.
+      const ctx = Context.current();
+      let packets = 0;
+      const beat = setInterval(() => ctx.heartbeat({ packets }), 5000);
+      const scanning = scanPackets(url, formatStart, { signal: ctx.cancellationSignal, onProgress: (n) => (packets = n) });
+      const scan = await classify(scanning, inputKey, FailureType.InvalidMedia, 'video').finally(() => clearInterval(beat));
       const verdict = parseProbe(raw, size, scan);
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(`input '${inputKey}': ${verdict.message}`, FailureType.InvalidMedia);
       await classify(decodeFirstFrame(url), inputKey, FailureType.UnsupportedCodec, 'video', verdict.media.codec);
