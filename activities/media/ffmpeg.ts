@@ -1,62 +1,100 @@
 /**
  * The one adapter over fluent-ffmpeg (archived upstream in 2025: keep every use of it in this file).
- * Everything that decides arguments is pure and lives in ffmpeg-args.ts / probe-parse.ts.
+ * Everything that decides arguments is pure and lives in ffmpeg-args.ts / probe-parse.ts / http-input.ts;
+ * what stderr means is pure and lives in ffmpeg-errors.ts.
  */
 import ffmpeg from 'fluent-ffmpeg';
 import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import { INPUT_FORMATS, INPUT_PROTOCOLS } from './ffmpeg-args';
+import { causeMessage, isTransientReadError, TransientReadError } from './ffmpeg-errors';
+import { httpInputOptions } from './http-input';
 
 export interface RawProbe {
   streams: Record<string, unknown>[];
   format: Record<string, unknown>;
 }
 
-/** ffprobe of the first video (or audio) stream, packets counted if asked. Rejects with ffprobe's own message. */
+/**
+ * ffprobe of the first video (or audio) stream, packets counted if asked. Rejects with the cause line of
+ * ffprobe's stderr (no banner, no URL): a `TransientReadError` when reading the input failed, else an Error.
+ * fluent-ffmpeg drops stderr when ffprobe exits 0, so a count cut short by a read error is not seen here:
+ * count with packet-scan.ts instead.
+ */
 export function ffprobe(url: string, countPackets: boolean, stream: 'v:0' | 'a:0' = 'v:0'): Promise<RawProbe> {
-  const options = ['-protocol_whitelist', INPUT_PROTOCOLS, '-format_whitelist', INPUT_FORMATS, '-select_streams', stream];
+  const options = ['-hide_banner', '-v', 'error', ...httpInputOptions(url)];
+  options.push('-protocol_whitelist', INPUT_PROTOCOLS, '-format_whitelist', INPUT_FORMATS, '-select_streams', stream);
   if (countPackets) options.push('-count_packets');
   return new Promise((resolve, reject) => {
     ffmpeg.ffprobe(url, options, (err: Error | null, data) => {
-      if (err) reject(new Error(cleanMessage(err.message, url)));
+      // fluent-ffmpeg's message: "ffprobe exited with code N" and, from the next line on, ffprobe's stderr.
+      if (err) reject(failure(err.message.split('\n').slice(1).join('\n') || err.message, 'ffprobe failed'));
       else resolve({ streams: data.streams as unknown as Record<string, unknown>[], format: data.format as unknown as Record<string, unknown> });
     });
   });
 }
 
-/** Decodes the first frame of the first video (or audio) stream to nowhere: proves the codec is decodable here. */
+/**
+ * Decodes the first frame of the first video (or audio) stream to nowhere: proves the codec is decodable here.
+ * A read error rejects (`TransientReadError`) even when ffmpeg exits 0 having decoded nothing.
+ */
 export function decodeFirstFrame(url: string, stream: 'v' | 'a' = 'v'): Promise<void> {
+  const log = new StderrLog();
   return new Promise((resolve, reject) => {
     ffmpeg(url)
+      .inputOptions(['-hide_banner', '-nostdin', '-loglevel', 'error', ...httpInputOptions(url)])
       .inputOptions(['-protocol_whitelist', INPUT_PROTOCOLS, '-format_whitelist', INPUT_FORMATS])
       .outputOptions(['-map', `0:${stream}:0`, `-frames:${stream}`, '1', '-f', 'null'])
       .output('-')
-      .on('error', (err: Error, _stdout: string | null, stderr: string | null) => reject(new Error(cleanMessage(lastLines(stderr ?? '') || err.message, url))))
-      .on('end', () => resolve())
+      .on('stderr', (line: string) => log.add(line))
+      .on('error', (err: Error) => reject(failure(log.text() || err.message, 'ffmpeg failed')))
+      .on('end', () => (isTransientReadError(log.text(), true) ? reject(failure(log.text(), 'ffmpeg failed')) : resolve()))
       .run();
   });
 }
 
 export interface DecodeProcess {
   frames: Readable;
-  /** Resolves when ffmpeg exits 0; rejects with its stderr otherwise (not after kill()). */
+  /**
+   * Resolves when ffmpeg exits 0 with no read error in its stderr; rejects otherwise (not after kill()):
+   * a `TransientReadError` (retry) when reading the input failed, even though ffmpeg exits 0 then.
+   */
   done: Promise<void>;
   kill(): void;
 }
 
-/** Starts ffmpeg with prepared arguments, raw frames on stdout. */
+/**
+ * Starts ffmpeg with prepared arguments (HTTP reconnect options added), raw frames on stdout. At the first
+ * stderr line that says the read failed ffmpeg is killed: it would take the cut for the end of the input,
+ * flush its filters (`apad` fills the rest with silence) and exit 0. `frames` then ends early and `done` rejects.
+ */
 export function startDecode(url: string, args: { inputOptions: string[]; outputOptions: string[] }): DecodeProcess {
   const frames = new PassThrough({ highWaterMark: 8 * 1024 * 1024 });
+  const log = new StderrLog();
   let killed = false;
-  const command = ffmpeg(url).inputOptions(args.inputOptions).outputOptions(args.outputOptions);
+  let lost: Error | undefined;
+  const command = ffmpeg(url)
+    .inputOptions([...httpInputOptions(url), ...args.inputOptions])
+    .outputOptions(args.outputOptions);
   const done = new Promise<void>((resolve, reject) => {
     command
-      .on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
-        frames.end();
-        if (killed) resolve();
-        else reject(new Error(`ffmpeg decode failed: ${cleanMessage(lastLines(stderr ?? '') || err.message, url)}`));
+      .on('stderr', (line: string) => {
+        log.add(line);
+        // Lines come before the frames that follow them (ffmpeg writes the error, then flushes): checked at once.
+        if (lost || killed || !log.early() || !isTransientReadError(log.text(), true)) return;
+        lost = failure(log.text(), 'ffmpeg decode failed');
+        command.kill('SIGKILL');
       })
-      .on('end', () => resolve());
+      .on('error', (err: Error) => {
+        frames.end();
+        if (lost) reject(lost);
+        else if (killed) resolve();
+        else reject(failure(log.text() || err.message, 'ffmpeg decode failed'));
+      })
+      .on('end', () => {
+        if (isTransientReadError(log.text(), true)) reject(failure(log.text(), 'ffmpeg decode failed'));
+        else resolve();
+      });
   });
   command.pipe(frames, { end: true });
   // A caller that stops reading early (cancel, shutdown) may never await `done`: never let it go unhandled.
@@ -71,16 +109,31 @@ export function startDecode(url: string, args: { inputOptions: string[]; outputO
   };
 }
 
-/** Keeps presigned query strings (credentials) out of error messages. */
-function cleanMessage(message: string, url: string): string {
-  const bare = url.split('?')[0] ?? '';
-  return message
-    .split(url)
-    .join(bare)
-    .replace(/X-Amz-[A-Za-z-]+=[^&\s]+/g, 'X-Amz-…')
-    .trim();
+/** The error for a failed run: retryable `TransientReadError` when the read failed, else `what: cause`. */
+function failure(stderr: string, what: string): Error {
+  if (isTransientReadError(stderr)) return new TransientReadError(`reading the input failed: ${causeMessage(stderr)}`);
+  return new Error(`${what}: ${causeMessage(stderr)}`);
 }
 
-function lastLines(stderr: string): string {
-  return stderr.trim().split('\n').slice(-3).join(' | ');
+/** ffmpeg's stderr lines, bounded: the first 100 (where a read error shows) and the last 100 (the exit's cause). */
+class StderrLog {
+  private readonly head: string[] = [];
+  private tail: string[] = [];
+
+  add(line: string): void {
+    if (this.head.length < 100) this.head.push(line);
+    else {
+      this.tail.push(line);
+      if (this.tail.length > 200) this.tail = this.tail.slice(-100);
+    }
+  }
+
+  /** Still within the first 100 lines (checked line by line; later lines only at the exit). */
+  early(): boolean {
+    return this.tail.length === 0;
+  }
+
+  text(): string {
+    return [...this.head, ...this.tail.slice(-100)].join('\n');
+  }
 }
