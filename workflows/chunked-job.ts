@@ -1,5 +1,6 @@
 import {
   ActivityCancellationType,
+  ApplicationFailure,
   CancellationScope,
   condition,
   ContinueAsNew,
@@ -15,6 +16,7 @@ import {
 } from '@temporalio/workflow';
 import {
   AnvilStage,
+  FailureType,
   initialProgress,
   NON_RETRYABLE_FAILURES,
   TaskQueue,
@@ -28,6 +30,7 @@ import {
   type PipelineActivities,
   type ProgressUnit,
 } from './contracts';
+import { deadlineGuard } from './deadline';
 import { failureOf, jobEvents } from './job-events';
 
 export const progressQuery = defineQuery<JobProgress>('progress');
@@ -105,53 +108,68 @@ export async function runChunkedJob<Params, Media, Result>(input: ChunkedJobInpu
     upsertSearchAttributes([{ key: AnvilStage, value: stage }]);
     saveProgress(true);
   };
+  const guard = deadlineGuard();
   try {
-    let media = input.resume?.media;
-    if (!media && input.inputUrl) {
-      setStage('fetching');
-      await egress.fetchInput({ url: input.inputUrl, key: input.inputKey });
-    }
-    if (!media) {
-      setStage('probing');
-      media = await pipeline.probe();
-    }
-    const { chunks, total } = pipeline.plan(media);
-    const completed = new Map<number, ChunkResult>((input.resume?.completed ?? []).map((r) => [r.index, r]));
-    progress.total = total;
-    progress.chunksTotal = chunks.length;
-    if (progress.stage !== 'processing') setStage('processing');
+    return await guard.run(async () => {
+      let media = input.resume?.media;
+      if (!media && input.inputUrl) {
+        setStage('fetching');
+        await egress.fetchInput({ url: input.inputUrl, key: input.inputKey });
+      }
+      if (!media) {
+        setStage('probing');
+        media = await pipeline.probe();
+      }
+      const { chunks, total } = pipeline.plan(media);
+      const completed = new Map<number, ChunkResult>((input.resume?.completed ?? []).map((r) => [r.index, r]));
+      progress.total = total;
+      progress.chunksTotal = chunks.length;
+      if (progress.stage !== 'processing') setStage('processing');
 
-    const known = media;
-    await runChunks(
-      input,
-      chunks,
-      completed,
-      progress,
-      (chunk) => pipeline.runChunk(known, chunk),
-      () => saveProgress(false),
-    );
-    if (completed.size < chunks.length) {
-      // History stays small: the next run carries only the chunk results.
+      const known = media;
+      await runChunks(
+        input,
+        chunks,
+        completed,
+        progress,
+        (chunk) => pipeline.runChunk(known, chunk),
+        () => saveProgress(false),
+      );
+      if (completed.size < chunks.length) {
+        // History stays small: the next run carries only the chunk results.
+        await events.flush();
+        return await continueAsNew<(i: ChunkedJobInput<Params, Media>) => Promise<Result>>({
+          ...input,
+          resume: { media, completed: [...completed.values()], progress },
+        });
+      }
+
+      setStage('merging');
+      const result = await pipeline.merge(
+        media,
+        chunks,
+        [...completed.values()].sort((a, b) => a.index - b.index),
+      );
+      setStage('completed');
+      progress.etaSeconds = 0;
+      events.emit('completed', { status: 'completed', result: pipeline.brief(result) });
       await events.flush();
-      return await continueAsNew<(i: ChunkedJobInput<Params, Media>) => Promise<Result>>({
-        ...input,
-        resume: { media, completed: [...completed.values()], progress },
-      });
-    }
-
-    setStage('merging');
-    const result = await pipeline.merge(
-      media,
-      chunks,
-      [...completed.values()].sort((a, b) => a.index - b.index),
-    );
-    setStage('completed');
-    progress.etaSeconds = 0;
-    events.emit('completed', { status: 'completed', result: pipeline.brief(result) });
-    await events.flush();
-    return result;
+      return result;
+    });
   } catch (err) {
     if (err instanceof ContinueAsNew) throw err;
+    if (guard.expired()) {
+      // Out of time: the GPU activities have stopped; the chunks it finished stay for a retry to reuse.
+      const seconds = Math.round((workflowInfo().executionTimeoutMs ?? 0) / 1000);
+      const budget = seconds >= 3600 ? `${Math.round(seconds / 360) / 10} h` : `${seconds} s`;
+      const failure = ApplicationFailure.nonRetryable(
+        `the job did not finish within its deadline (${budget}, JOB_DEADLINE_HOURS); POST /v1/jobs/:id/retry reuses the chunks it finished`,
+        FailureType.DeadlineExceeded,
+      );
+      events.emit('failed', { status: 'failed', failure: failureOf(failure) });
+      await events.flush();
+      throw failure;
+    }
     if (isCancellation(err)) {
       // Cancelled: the GPU activities have stopped (WAIT_CANCELLATION_COMPLETED); drop their partial parts.
       await CancellationScope.nonCancellable(() => cpu.deleteJobOutputs({ jobId: input.jobId }));

@@ -1,16 +1,14 @@
-import { ApplicationFailure, CancellationScope, log, proxyActivities } from '@temporalio/workflow';
-import { NON_RETRYABLE_FAILURES, type ChunkedJobInput, type EgressActivities, type WebhookEvent } from './contracts';
+import { ApplicationFailure, CancellationScope, log, ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
+import type { ChunkedJobInput, WebhookDelivery, WebhookEvent } from './contracts';
+import { deliverWebhook, deliveryWorkflowId, webhookDeliveryWorkflow } from './webhook-delivery.workflow';
 
-// A receiver that is down gets retried with backoff for about a day; the job never waits for it to fail.
-const { deliverWebhook } = proxyActivities<EgressActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 hour', maximumAttempts: 30, nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
-});
+/** Runs recorded before deliveries became child workflows deliver by activity (replay); new runs start children. */
+export const WEBHOOKS_AS_CHILDREN = 'webhooks-as-child-workflows';
 
 export interface JobEvents {
   /** Queues a delivery when the job's webhook subscribes to `event`; never blocks, never fails the job. */
   emit(event: WebhookEvent, data: Record<string, unknown>): void;
-  /** Waits for every queued delivery (before the run ends, so none is abandoned). */
+  /** Waits until every queued delivery has started (its own workflow): never for the receiver to answer. */
   flush(): Promise<void>;
 }
 
@@ -23,13 +21,23 @@ export function jobEvents(input: Pick<ChunkedJobInput<unknown, unknown>, 'jobId'
       if (!webhook?.events.includes(event)) return;
       // Progress ids name the frames done, so they stay unique across continue-as-new runs.
       const id = event === 'progress' ? `${input.jobId}.progress.${(data['progress'] as { done?: number } | undefined)?.done ?? 0}` : `${input.jobId}.${event}`;
-      const delivery = CancellationScope.nonCancellable(() =>
-        deliverWebhook({ url: webhook.url, id, type: `job.${event}`, data: { id: input.jobId, ...data } }),
-      );
+      const delivery: WebhookDelivery = { url: webhook.url, id, type: `job.${event}`, data: { id: input.jobId, ...data } };
+      const sent = CancellationScope.nonCancellable(async () => {
+        if (!patched(WEBHOOKS_AS_CHILDREN)) {
+          await deliverWebhook(delivery); // a run recorded before: delivered by activity, awaited before the run ended
+          return;
+        }
+        // Abandoned: it outlives this run (continue-as-new, completion, failure) and retries on its own.
+        await startChild(webhookDeliveryWorkflow, {
+          workflowId: deliveryWorkflowId(id),
+          args: [delivery],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+      });
       pending.push(
-        delivery.then(
+        sent.then(
           () => undefined,
-          (err: unknown) => log.warn('webhook delivery gave up', { id, error: err instanceof Error ? err.message : String(err) }),
+          (err: unknown) => log.warn('webhook delivery not sent', { id, error: err instanceof Error ? err.message : String(err) }),
         ),
       );
     },

@@ -22,6 +22,8 @@ export const FailureType = {
   UrlUnreachable: 'UrlUnreachable',
   /** The input is larger than the deployment accepts. */
   InputTooLarge: 'InputTooLarge',
+  /** The job did not finish within its deadline (`JOB_DEADLINE_HOURS`); the chunks it finished are kept for a retry. */
+  DeadlineExceeded: 'DeadlineExceeded',
   /** Merge found a planned frame missing or present twice: a bug, never silently accepted. */
   IncompleteOutput: 'IncompleteOutput',
 } as const;
