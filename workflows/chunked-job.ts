@@ -15,20 +15,26 @@ import {
   type RetryPolicy,
 } from '@temporalio/workflow';
 import {
+  addToTally,
   AnvilStage,
+  emptyTally,
   FailureType,
+  fromRanges,
   initialProgress,
   NON_RETRYABLE_FAILURES,
   TaskQueue,
   type Chunk,
   type ChunkedJobInput,
+  type ChunkedJobResume,
   type ChunkResult,
+  type ChunkTally,
   type EgressActivities,
   type GpuActivities,
   type JobProgress,
   type JobStage,
   type PipelineActivities,
   type ProgressUnit,
+  toRanges,
 } from './contracts';
 import { deadlineGuard } from './deadline';
 import { failureOf, jobEvents } from './job-events';
@@ -78,7 +84,8 @@ export interface ChunkedPipeline<Media, Result> {
   /** Chunks of the input, and the units they process in all. */
   plan(media: Media): { chunks: Chunk[]; total: number };
   runChunk(media: Media, chunk: Chunk): Promise<ChunkResult>;
-  merge(media: Media, chunks: Chunk[], results: ChunkResult[]): Promise<Result>;
+  /** The merge plans the chunks again from `media` and the params; the tally sums the chunk results. */
+  merge(media: Media, tally: ChunkTally): Promise<Result>;
   /** What the `completed` webhook says of the result. */
   brief(result: Result): Record<string, unknown>;
 }
@@ -121,7 +128,7 @@ export async function runChunkedJob<Params, Media, Result>(input: ChunkedJobInpu
         media = await pipeline.probe();
       }
       const { chunks, total } = pipeline.plan(media);
-      const completed = new Map<number, ChunkResult>((input.resume?.completed ?? []).map((r) => [r.index, r]));
+      const { done, tally } = resumeState(input.resume, chunks);
       progress.total = total;
       progress.chunksTotal = chunks.length;
       if (progress.stage !== 'processing') setStage('processing');
@@ -130,26 +137,22 @@ export async function runChunkedJob<Params, Media, Result>(input: ChunkedJobInpu
       await runChunks(
         input,
         chunks,
-        completed,
+        { done, tally },
         progress,
         (chunk) => pipeline.runChunk(known, chunk),
         () => saveProgress(false),
       );
-      if (completed.size < chunks.length) {
-        // History stays small: the next run carries only the chunk results.
+      if (done.size < chunks.length) {
+        // History stays small, and so does what the next run is handed: finished chunks as ranges, and the tally.
         await events.flush();
         return await continueAsNew<(i: ChunkedJobInput<Params, Media>) => Promise<Result>>({
           ...input,
-          resume: { media, completed: [...completed.values()], progress },
+          resume: { media, done: toRanges(done), tally, progress },
         });
       }
 
       setStage('merging');
-      const result = await pipeline.merge(
-        media,
-        chunks,
-        [...completed.values()].sort((a, b) => a.index - b.index),
-      );
+      const result = await pipeline.merge(media, tally);
       setStage('completed');
       progress.etaSeconds = 0;
       events.emit('completed', { status: 'completed', result: pipeline.brief(result) });
@@ -190,7 +193,7 @@ export async function runChunkedJob<Params, Media, Result>(input: ChunkedJobInpu
 async function runChunks(
   input: ChunkedJobInput<unknown, unknown>,
   chunks: Chunk[],
-  completed: Map<number, ChunkResult>,
+  { done, tally }: { done: Set<number>; tally: ChunkTally },
   progress: JobProgress,
   runChunk: (chunk: Chunk) => Promise<ChunkResult>,
   onProgress: () => void,
@@ -204,10 +207,11 @@ async function runChunks(
   let scheduled = 0;
   let failure: Error | undefined;
 
-  const onResult = (result: ChunkResult): void => {
-    completed.set(result.index, result);
+  const onResult = (chunk: Chunk, result: ChunkResult): void => {
+    done.add(result.index);
+    addToTally(tally, chunk, result);
     progress.done += result.frames;
-    progress.chunksDone = completed.size;
+    progress.chunksDone = done.size;
     progress.retries += result.attempt - 1;
     progress.framesReprocessed += result.framesReprocessed;
     const seconds = (Date.now() - startedAt) / 1000;
@@ -218,7 +222,7 @@ async function runChunks(
 
   try {
     for (const chunk of chunks) {
-      if (completed.has(chunk.index)) continue;
+      if (done.has(chunk.index)) continue;
       if (scheduled >= perRun || workflowInfo().continueAsNewSuggested) break;
       await condition(() => inFlight < window || failure !== undefined);
       if (failure !== undefined) break;
@@ -226,12 +230,15 @@ async function runChunks(
       scheduled++;
       void scope
         .run(() => runChunk(chunk))
-        .then(onResult, (err: Error) => {
-          if (failure === undefined) {
-            failure = err;
-            scope.cancel();
-          }
-        })
+        .then(
+          (result) => onResult(chunk, result),
+          (err: Error) => {
+            if (failure === undefined) {
+              failure = err;
+              scope.cancel();
+            }
+          },
+        )
         .finally(() => inFlight--);
     }
   } finally {
@@ -239,4 +246,14 @@ async function runChunks(
     await CancellationScope.nonCancellable(() => condition(() => inFlight === 0));
   }
   if (failure !== undefined) throw failure;
+}
+
+/** The finished chunks and tally a run starts from: none, the previous run's, or those of a run recorded before ranges. */
+function resumeState(resume: ChunkedJobResume<unknown> | undefined, chunks: Chunk[]): { done: Set<number>; tally: ChunkTally } {
+  if (resume?.completed) {
+    const tally = emptyTally();
+    for (const r of resume.completed) addToTally(tally, chunks[r.index] ?? { index: r.index, startFrame: r.resumedFrom, endFrame: r.resumedFrom }, r);
+    return { done: new Set(resume.completed.map((r) => r.index)), tally };
+  }
+  return { done: new Set(fromRanges(resume?.done ?? [])), tally: resume?.tally ?? emptyTally() };
 }

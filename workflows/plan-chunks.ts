@@ -1,4 +1,4 @@
-import type { Chunk } from './contracts';
+import type { AudioInfo, Chunk, SpeechDetectParams } from './contracts';
 
 /**
  * Splits [0, frameCount) into chunks of about `chunkFrames` frames. Chunk starts are multiples of
@@ -19,4 +19,10 @@ export function sampledFrames(startFrame: number, endFrame: number, sampleInterv
   if (endFrame <= startFrame) return 0;
   const first = Math.ceil(startFrame / sampleInterval) * sampleInterval;
   return first >= endFrame ? 0 : Math.floor((endFrame - 1 - first) / sampleInterval) + 1;
+}
+
+/** Chunks of VAD windows of `params.chunkSeconds` each: the workflow's plan, and the merge's again. */
+export function planSpeechChunks(audio: AudioInfo, params: Pick<SpeechDetectParams, 'chunkSeconds'>): Chunk[] {
+  const windowsPerSecond = audio.sampleRate / audio.windowSamples;
+  return planChunks(audio.windows, Math.round(params.chunkSeconds * windowsPerSecond), 1);
 }

@@ -1,6 +1,6 @@
 import { SPEECH_DETECT, type SpeechDetectionInput, type SpeechDetectionResult } from './contracts';
 import { cpu, gpuActivities, runChunkedJob } from './chunked-job';
-import { planChunks } from './plan-chunks';
+import { planSpeechChunks } from './plan-chunks';
 
 /**
  * `speech-detect`: probe the audio stream -> plan chunks of VAD windows -> GPU decode (16 kHz mono) +
@@ -13,10 +13,7 @@ export async function speechDetectionWorkflow(input: SpeechDetectionInput): Prom
     name: SPEECH_DETECT,
     unit: 'windows',
     probe: () => cpu.probeAudio({ inputKey, params }),
-    plan: (audio) => {
-      const windowsPerSecond = audio.sampleRate / audio.windowSamples;
-      return { chunks: planChunks(audio.windows, Math.round(params.chunkSeconds * windowsPerSecond), 1), total: audio.windows };
-    },
+    plan: (audio) => ({ chunks: planSpeechChunks(audio, params), total: audio.windows }),
     runChunk: (audio, chunk) =>
       // VAD runs far faster than real time even on CPU: 10 min plus the chunk's own length.
       gpuActivities(input, 600 + Math.ceil(((chunk.endFrame - chunk.startFrame) * audio.windowSamples) / audio.sampleRate)).detectSpeechChunk({
@@ -27,7 +24,7 @@ export async function speechDetectionWorkflow(input: SpeechDetectionInput): Prom
         params,
         reuseFrom: input.reuseFrom,
       }),
-    merge: (audio, chunks, results) => cpu.mergeSpeech({ jobId, inputKey, audio, params, chunks, results }),
+    merge: (audio, tally) => cpu.mergeSpeech({ jobId, inputKey, audio, params, tally }),
     brief: ({ windows, segments, speechSeconds, keys }) => ({ windows, segments, speechSeconds, keys }),
   });
 }

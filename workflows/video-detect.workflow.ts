@@ -28,7 +28,7 @@ export async function videoDetectionWorkflow(input: VideoDetectionInput): Promis
         params,
         reuseFrom: input.reuseFrom,
       }),
-    merge: (media, chunks, results) => cpu.mergeDetections({ jobId, inputKey, media, params, chunks, results }),
+    merge: (media, tally) => cpu.mergeDetections({ jobId, inputKey, media, params, tally }),
     brief: ({ frames, detections, labels, keys }) => ({ frames, detections, labels, keys }),
   });
 }

@@ -4,6 +4,7 @@ import { chunkPartKey, chunkPartsPrefix, parsePartKey, type Chunk, type ChunkHea
 import { sampledFrames } from '../../workflows/plan-chunks';
 import type { S3Storage } from '../storage/s3-storage';
 import { resumePlan, type StoredPart } from './chunk-checkpoints';
+import { writeChunkManifest } from './chunk-manifest';
 
 /** How often a running chunk heartbeats its state (the SDK sends at most one per throttle interval). */
 const HEARTBEAT_EVERY_MS = 1000;
@@ -93,12 +94,15 @@ export async function resumeChunk(
   };
 }
 
-/** The activity's result once the attempt has stored everything up to the chunk end. */
-export function chunkResult(a: ChunkAttempt): ChunkResult {
+/**
+ * The activity's result once the attempt has stored everything up to the chunk end: the part keys go into the
+ * chunk's manifest beside the parts, the result carries only counts.
+ */
+export async function finishChunk(storage: S3Storage, jobId: string, a: ChunkAttempt): Promise<ChunkResult> {
   const { chunk, start, previous, sampleInterval: S } = a;
+  await writeChunkManifest(storage, jobId, chunk.index, a.chain);
   return {
     index: chunk.index,
-    partKeys: a.chain,
     frames: a.state.framesDone,
     framesReprocessed: previous ? sampledFrames(start, Math.max(start, previous.nextFrame), S) : 0,
     attempt: Context.current().info.attempt,

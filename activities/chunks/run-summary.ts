@@ -1,16 +1,14 @@
-import type { Chunk, ChunkResult, ChunkRunSummary } from '../../workflows/contracts';
+import { addToTally, emptyTally, type Chunk, type ChunkResult, type ChunkRunSummary } from '../../workflows/contracts';
 import type { S3Storage } from '../storage/s3-storage';
 
-/** Retries, recomputed and reused units, and resumes of a finished run, from its chunk results. Pure. */
+/** The tally of a run from its chunk results (merges scheduled by runs recorded before the workflow kept the tally). Pure. */
 export function runSummary(chunks: Chunk[], results: ChunkResult[]): ChunkRunSummary {
-  return {
-    retries: results.reduce((n, r) => n + r.attempt - 1, 0),
-    framesReprocessed: results.reduce((n, r) => n + r.framesReprocessed, 0),
-    framesReused: results.reduce((n, r) => n + (r.framesReused ?? 0), 0),
-    resumes: chunks
-      .flatMap((c) => results.filter((r) => r.index === c.index && r.resumedFrom > c.startFrame))
-      .map((r) => ({ chunk: r.index, fromFrame: r.resumedFrom, attempt: r.attempt })),
-  };
+  const tally = emptyTally();
+  for (const c of chunks) {
+    const r = results.find((x) => x.index === c.index);
+    if (r) addToTally(tally, c, r);
+  }
+  return tally;
 }
 
 /**

@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FailureType, type ChunkResult, type SpeechChunkInput, type WindowProbabilities } from '../../workflows/contracts';
 import { consumeDecoder } from '../chunks/decode-loop';
 import { partIdentity } from '../chunks/part-identity';
-import { chunkResult, handBack, resumeChunk, workerShuttingDown, type ChunkAttempt } from '../chunks/resume-chunk';
+import { finishChunk, handBack, resumeChunk, workerShuttingDown, type ChunkAttempt } from '../chunks/resume-chunk';
 import type { InferencePool } from '../inference/inference-pool';
 import type { ModelRegistry, SpeechModel } from '../inference/models/registry';
 import type { VadCarry } from '../inference/silero';
@@ -40,7 +40,7 @@ export async function detectSpeechChunk(deps: SpeechChunkDeps, input: SpeechChun
   const attempt = await resumeChunk(deps.storage, { jobId: input.jobId, chunk, sampleInterval: 1, identity, reuseFrom: input.reuseFrom });
   try {
     if (attempt.start < chunk.endFrame) await processWindows(deps, input, model, attempt);
-    return chunkResult(attempt);
+    return await finishChunk(deps.storage, input.jobId, attempt);
   } finally {
     attempt.stop();
   }

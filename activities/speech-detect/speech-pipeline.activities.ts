@@ -10,7 +10,9 @@ import {
   type SpeechMergeInput,
   type WindowProbabilities,
 } from '../../workflows/contracts';
+import { chunkPartKeys } from '../chunks/chunk-manifest';
 import { runSummary, writeSummaryAndManifest } from '../chunks/run-summary';
+import { planSpeechChunks } from '../../workflows/plan-chunks';
 import type { ModelRegistry } from '../inference/models/registry';
 import { decodeFirstFrame, ffprobe } from '../media/ffmpeg';
 import { classify, headInput } from '../media/input-checks';
@@ -48,11 +50,16 @@ export function createSpeechPipelineActivities({
       const { audio, params } = input;
       const keys = speechResultKeys(input.jobId);
       const probs = new Float32Array(audio.windows);
-      for (const chunk of input.chunks) {
-        const result = input.results.find((r) => r.index === chunk.index);
-        if (!result) throw ApplicationFailure.nonRetryable(`chunk ${chunk.index} has no result`, FailureType.IncompleteOutput);
+      const chunks = input.chunks ?? planSpeechChunks(audio, params);
+      for (const chunk of chunks) {
+        const partKeys = await chunkPartKeys(
+          storage,
+          input.jobId,
+          chunk.index,
+          input.results?.find((r) => r.index === chunk.index),
+        );
         let expected = chunk.startFrame;
-        for (const key of result.partKeys) {
+        for (const key of partKeys) {
           for (const line of (await storage.getText(key)).split('\n').filter(Boolean)) {
             const part = JSON.parse(line) as WindowProbabilities;
             if (part.window !== expected || expected + part.probs.length > chunk.endFrame) {
@@ -77,7 +84,7 @@ export function createSpeechPipelineActivities({
         segments: segments.length,
         speechSeconds: Math.round(segments.reduce((s, x) => s + x.end - x.start, 0) * 1000) / 1000,
         audioSeconds: audio.duration,
-        ...runSummary(input.chunks, input.results),
+        ...(input.tally ?? runSummary(chunks, input.results ?? [])),
         keys,
         audio,
       };

@@ -21,7 +21,7 @@ import { readFrameBatches } from '../media/frame-batches';
 import type { Hardware } from '../media/hardware';
 import type { S3Storage } from '../storage/s3-storage';
 import { consumeDecoder } from '../chunks/decode-loop';
-import { chunkResult, handBack, resumeChunk, workerShuttingDown, type ChunkAttempt } from '../chunks/resume-chunk';
+import { finishChunk, handBack, resumeChunk, workerShuttingDown, type ChunkAttempt } from '../chunks/resume-chunk';
 import { detectSpeechChunk } from '../speech-detect/speech-chunk.activity';
 import { partSpan } from '../chunks/chunk-checkpoints';
 import { partIdentity } from '../chunks/part-identity';
@@ -69,7 +69,7 @@ async function detectChunk(deps: GpuDeps, input: DetectChunkInput): Promise<Chun
         FailureType.InvalidMedia,
       );
     }
-    return chunkResult(attempt);
+    return await finishChunk(deps.storage, input.jobId, attempt);
   } finally {
     attempt.stop();
   }

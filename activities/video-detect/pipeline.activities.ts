@@ -18,7 +18,9 @@ import { encodeFrameRecords } from '../media/frame-times';
 import { scanPackets } from '../media/packet-scan';
 import type { ModelRegistry } from '../inference/models/registry';
 import type { S3Storage } from '../storage/s3-storage';
+import { chunkPartKeys } from '../chunks/chunk-manifest';
 import { runSummary, writeSummaryAndManifest } from '../chunks/run-summary';
+import { planChunks } from '../../workflows/plan-chunks';
 import { classify, headInput } from '../media/input-checks';
 import { createSpeechPipelineActivities } from '../speech-detect/speech-pipeline.activities';
 import { parseJsonl, toJsonl, verifyChunkFrames } from './frame-lines';
@@ -65,13 +67,19 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
       const labels: Record<string, number> = {};
       let frames = 0;
       let detections = 0;
+      const { params, media } = input;
+      const chunks = input.chunks ?? planChunks(media.frameCount, params.chunkFrames, params.sampleInterval);
       // One chunk in memory at a time, streamed out as a multipart upload: hours of video never become one string.
       async function* lines(): AsyncGenerator<string> {
-        for (const [i, chunk] of input.chunks.entries()) {
-          const result = input.results.find((r) => r.index === chunk.index);
-          if (!result) throw ApplicationFailure.nonRetryable(`chunk ${chunk.index} has no result`, FailureType.IncompleteOutput);
-          const chunkFrames = (await Promise.all(result.partKeys.map((k) => storage.getText(k)))).flatMap(parseJsonl);
-          verifyChunkFrames(chunk, chunkFrames, input.params.sampleInterval, i === input.chunks.length - 1);
+        for (const [i, chunk] of chunks.entries()) {
+          const partKeys = await chunkPartKeys(
+            storage,
+            input.jobId,
+            chunk.index,
+            input.results?.find((r) => r.index === chunk.index),
+          );
+          const chunkFrames = (await Promise.all(partKeys.map((k) => storage.getText(k)))).flatMap(parseJsonl);
+          verifyChunkFrames(chunk, chunkFrames, params.sampleInterval, i === chunks.length - 1);
           for (const f of chunkFrames) {
             frames++;
             detections += f.detections.length;
@@ -85,7 +93,7 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
         jobId: input.jobId,
         frames,
         detections,
-        ...runSummary(input.chunks, input.results),
+        ...(input.tally ?? runSummary(chunks, input.results ?? [])),
         labels,
         keys,
         media: input.media,

@@ -25,8 +25,39 @@ export interface ChunkedJobInput<Params, Media> {
   /** A failed or cancelled job with the same input and params whose stored chunk parts this job reuses (retry). */
   reuseFrom?: string;
   /** Carried across continue-as-new; callers leave it out. */
-  resume?: { media: Media; completed: ChunkResult[]; progress: JobProgress };
+  resume?: ChunkedJobResume<Media>;
 }
+
+/**
+ * What one run hands the next at continue-as-new: bounded whatever the job's length (a 24-hour video at
+ * 60 fps is 5,760 chunks): the finished chunks as index ranges and the run's tally, never per-chunk results.
+ */
+export interface ChunkedJobResume<Media> {
+  media: Media;
+  /** Finished chunks, as inclusive index ranges [first, last]. */
+  done?: [number, number][];
+  tally?: ChunkTally;
+  progress: JobProgress;
+  /** Runs recorded before `done`/`tally` carried every chunk result instead. */
+  completed?: ChunkResult[];
+}
+
+/** Sums over a job's finished chunks: what its summary reports about the run. */
+export interface ChunkTally {
+  /** Chunk attempts after the first. */
+  retries: number;
+  /** Units computed twice because of them. */
+  framesReprocessed: number;
+  /** Units copied from an earlier job's parts (a retry). */
+  framesReused: number;
+  /** Chunks finished by an attempt that resumed from a checkpoint: the first `MAX_LISTED_RESUMES` of them. */
+  resumes: { chunk: number; fromFrame: number; attempt: number }[];
+  /** All such chunks, listed or not. */
+  resumedChunks: number;
+}
+
+/** Resumes listed by name in a tally (and a job's summary); the count covers the rest. */
+export const MAX_LISTED_RESUMES = 100;
 
 /** A range [startFrame, endFrame) of the input's units (video frames, VAD windows), processed by one GPU activity. */
 export interface Chunk {
@@ -49,8 +80,11 @@ export interface ChunkHeartbeat {
 
 export interface ChunkResult {
   index: number;
-  /** Keys of the chunk's checkpoint parts in order. */
-  partKeys: string[];
+  /**
+   * Keys of the chunk's checkpoint parts in order, in results from before the chunk manifest: now they are
+   * in `chunkManifestKey(jobId, index)`, and results stay a few numbers whatever the chunk holds.
+   */
+  partKeys?: string[];
   /** Processed (sampled) units. */
   frames: number;
   /** Units this chunk computed more than once (work lost to a dead attempt, per its last heartbeat). */
@@ -63,13 +97,39 @@ export interface ChunkResult {
   framesReused?: number;
 }
 
-/** What the merge of any chunked pipeline reports about the run, beside its own results. */
-export interface ChunkRunSummary {
-  /** Chunk attempts after the first, and units computed twice because of them. */
-  retries: number;
-  framesReprocessed: number;
-  /** Units taken from an earlier job's stored parts (a retry), not computed again. */
-  framesReused: number;
-  /** Chunks finished by an attempt that resumed from a checkpoint. */
-  resumes: { chunk: number; fromFrame: number; attempt: number }[];
+/** What the merge of any chunked pipeline reports about the run, beside its own results: the job's tally. */
+export type ChunkRunSummary = ChunkTally;
+
+/** Where a finished chunk lists its parts, beside them (`{ partKeys }`). */
+export interface ChunkManifest {
+  partKeys: string[];
+}
+
+export const emptyTally = (): ChunkTally => ({ retries: 0, framesReprocessed: 0, framesReused: 0, resumes: [], resumedChunks: 0 });
+
+/** Adds a finished chunk to a tally (in place). Pure; the workflow calls it as results come in. */
+export function addToTally(tally: ChunkTally, chunk: Chunk, result: ChunkResult): ChunkTally {
+  tally.retries += result.attempt - 1;
+  tally.framesReprocessed += result.framesReprocessed;
+  tally.framesReused += result.framesReused ?? 0;
+  if (result.resumedFrom > chunk.startFrame) {
+    tally.resumedChunks++;
+    if (tally.resumes.length < MAX_LISTED_RESUMES) tally.resumes.push({ chunk: result.index, fromFrame: result.resumedFrom, attempt: result.attempt });
+  }
+  return tally;
+}
+
+/** Chunk indices as inclusive ranges [first, last], ascending: a set of thousands in a few numbers. */
+export function toRanges(indices: Iterable<number>): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const i of [...indices].sort((a, b) => a - b)) {
+    const last = ranges.at(-1);
+    if (last && i === last[1] + 1) last[1] = i;
+    else if (!last || i > last[1]) ranges.push([i, i]);
+  }
+  return ranges;
+}
+
+export function fromRanges(ranges: [number, number][]): number[] {
+  return ranges.flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, k) => a + k));
 }

@@ -1,4 +1,4 @@
-import type { Chunk, ChunkedJobInput, ChunkResult, ChunkRunSummary } from './chunked-job';
+import type { Chunk, ChunkedJobInput, ChunkResult, ChunkRunSummary, ChunkTally } from './chunked-job';
 
 export const SPEECH_DETECT = 'speech-detect';
 
@@ -87,13 +87,16 @@ export interface WindowProbabilities {
   probs: number[];
 }
 
+/** Input of `mergeSpeech`: the chunks are planned again from `audio` and `params` (`planSpeechChunks`). */
 export interface SpeechMergeInput {
   jobId: string;
   inputKey: string;
   audio: AudioInfo;
   params: SpeechDetectParams;
-  chunks: Chunk[];
-  results: ChunkResult[];
+  tally?: ChunkTally;
+  /** Merges scheduled by runs recorded before the tally passed the plan and every result. */
+  chunks?: Chunk[];
+  results?: ChunkResult[];
 }
 
 /** One line of `segments.jsonl`: a stretch of speech. */

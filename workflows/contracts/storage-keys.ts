@@ -21,6 +21,9 @@ export const frameTimesKey = (jobId: string): string => `${jobPrefix(jobId)}/inp
 
 export const chunksPrefix = (jobId: string): string => `${jobPrefix(jobId)}/chunks/`;
 
+/** A finished chunk's list of parts (`ChunkManifest`): the merge reads it, so results carry no keys. */
+export const chunkManifestKey = (jobId: string, chunkIndex: number): string => `${jobPrefix(jobId)}/chunks/${pad(chunkIndex)}/chunk.json`;
+
 export const chunkPartsPrefix = (jobId: string, chunkIndex: number): string => `${jobPrefix(jobId)}/chunks/${pad(chunkIndex)}/`;
 
 /** Every finished job's summary and manifest (the manifest keeps it findable after Temporal's retention). */

@@ -1,4 +1,4 @@
-import type { Chunk, ChunkedJobInput, ChunkResult, ChunkRunSummary } from './chunked-job';
+import type { Chunk, ChunkedJobInput, ChunkResult, ChunkRunSummary, ChunkTally } from './chunked-job';
 import type { MediaInfo } from './media';
 
 export const VIDEO_DETECT = 'video-detect';
@@ -46,13 +46,16 @@ export interface DetectChunkInput {
   reuseFrom?: string;
 }
 
+/** Input of `mergeDetections`: the chunks are planned again from `media` and `params` (`planChunks`). */
 export interface MergeInput {
   jobId: string;
   inputKey: string;
   media: MediaInfo;
   params: VideoDetectParams;
-  chunks: Chunk[];
-  results: ChunkResult[];
+  tally?: ChunkTally;
+  /** Merges scheduled by runs recorded before the tally passed the plan and every result. */
+  chunks?: Chunk[];
+  results?: ChunkResult[];
 }
 
 export interface VideoDetectionResult extends ChunkRunSummary {
