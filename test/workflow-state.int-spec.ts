@@ -26,19 +26,20 @@ let mergeInputBytes = 0;
 let mergeInput: MergeInput | undefined;
 
 const stubs = {
-  probeMedia: async (): Promise<MediaInfo> => media,
-  detectChunk: async ({ chunk }: DetectChunkInput): Promise<ChunkResult> => ({
-    index: chunk.index,
-    frames: chunk.endFrame - chunk.startFrame,
-    // Every 97th chunk "resumed" after a lost attempt, so the tally has something to carry.
-    framesReprocessed: chunk.index % 97 === 0 ? 10 : 0,
-    attempt: chunk.index % 97 === 0 ? 2 : 1,
-    resumedFrom: chunk.index % 97 === 0 ? chunk.startFrame + 64 : chunk.startFrame,
-  }),
-  mergeDetections: async (input: MergeInput): Promise<VideoDetectionResult> => {
+  probeMedia: (): Promise<MediaInfo> => Promise.resolve(media),
+  detectChunk: ({ chunk }: DetectChunkInput): Promise<ChunkResult> =>
+    Promise.resolve({
+      index: chunk.index,
+      frames: chunk.endFrame - chunk.startFrame,
+      // Every 97th chunk "resumed" after a lost attempt, so the tally has something to carry.
+      framesReprocessed: chunk.index % 97 === 0 ? 10 : 0,
+      attempt: chunk.index % 97 === 0 ? 2 : 1,
+      resumedFrom: chunk.index % 97 === 0 ? chunk.startFrame + 64 : chunk.startFrame,
+    }),
+  mergeDetections: (input: MergeInput): Promise<VideoDetectionResult> => {
     mergeInputBytes = JSON.stringify(input).length;
     mergeInput = input;
-    return {
+    return Promise.resolve({
       jobId: input.jobId,
       frames: FRAMES,
       detections: 0,
@@ -46,7 +47,7 @@ const stubs = {
       keys: { detections: 'd', summary: 's', manifest: 'm' },
       media: input.media,
       ...input.tally!,
-    };
+    });
   },
 };
 
