@@ -12,24 +12,25 @@ export function partSpan(checkpointFrames: number, sampleInterval: number): numb
 }
 
 /**
- * The stored parts to keep and where to resume. Parts are followed from the chunk start, each one
- * to the next that starts where it ends (the longest when several do); the chain's end is the resume
- * point. Parts off the chain (an older attempt's, cut at other frames) are stale: the caller deletes
- * them, so a re-run never leaves duplicates. Pure; see chunk-checkpoints.spec.ts.
+ * The stored parts to keep and where to resume: of every chain of parts that follow each other from the
+ * chunk start (each starting where the previous ends), the one that reaches furthest, so a zombie attempt's
+ * late long part never cuts off a longer hand-back chain (192-256 over 192-230-294-358 resumes at 358). On a
+ * tie, the chain of fewer parts. Parts off that chain (older attempts', cut at other frames) are stale: the
+ * caller deletes them, so a re-run never leaves duplicates. Pure; see chunk-checkpoints.spec.ts.
  */
 export function resumePlan(chunk: Chunk, stored: StoredPart[]): { chain: StoredPart[]; resumeFrame: number; stale: StoredPart[] } {
-  const byStart = new Map<number, StoredPart>();
-  for (const p of stored) {
-    if (p.start < chunk.startFrame || p.end > chunk.endFrame || p.end <= p.start) continue;
-    const other = byStart.get(p.start);
-    if (!other || p.end > other.end) byStart.set(p.start, p);
+  const inside = stored.filter((p) => p.start >= chunk.startFrame && p.end <= chunk.endFrame && p.end > p.start);
+  // Best chain reaching each frame, found in order of frames: parts only ever move forward.
+  const best = new Map<number, StoredPart[]>([[chunk.startFrame, []]]);
+  for (const p of [...inside].sort((a, b) => a.start - b.start || a.end - b.end)) {
+    const before = best.get(p.start);
+    if (!before) continue;
+    const chain = [...before, p];
+    const other = best.get(p.end);
+    if (!other || chain.length < other.length) best.set(p.end, chain);
   }
-  const chain: StoredPart[] = [];
-  let frame = chunk.startFrame;
-  for (let p = byStart.get(frame); p; p = byStart.get(frame)) {
-    chain.push(p);
-    frame = p.end;
-  }
+  const resumeFrame = Math.max(...best.keys());
+  const chain = best.get(resumeFrame)!;
   const kept = new Set(chain.map((p) => p.key));
-  return { chain, resumeFrame: frame, stale: stored.filter((p) => !kept.has(p.key)) };
+  return { chain, resumeFrame, stale: stored.filter((p) => !kept.has(p.key)) };
 }
