@@ -79,6 +79,17 @@ export async function resumeChunk(
   // only a dead or frozen process misses these.
   const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
   timer.unref();
+  // One line whenever this worker drops the attempt: CANCELLED (a job cancel), TIMED_OUT / NOT_FOUND (the server
+  // gave the chunk to another attempt), WORKER_SHUTDOWN (a hand-back).
+  const signal = ctx.cancellationSignal;
+  const onAbort = (): void =>
+    ctx.log.warn('chunk attempt stopped', {
+      chunk: chunk.index,
+      attempt: ctx.info.attempt,
+      reason: (signal.reason as Error | undefined)?.message ?? 'unknown',
+      checkpointFrame: state.checkpointFrame,
+    });
+  signal.addEventListener('abort', onAbort, { once: true });
   if (start > chunk.startFrame) ctx.log.info('resuming chunk from its last checkpoint', { chunk: chunk.index, frame: start });
   return {
     chunk,
@@ -89,7 +100,10 @@ export async function resumeChunk(
     framesReused,
     previous: ctx.info.heartbeatDetails as ChunkHeartbeat | undefined,
     beat,
-    stop: () => clearInterval(timer),
+    stop: () => {
+      clearInterval(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
     partKey,
   };
 }
