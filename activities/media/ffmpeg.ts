@@ -1,13 +1,17 @@
 /**
- * The one adapter over fluent-ffmpeg (archived upstream in 2025: keep every use of it in this file).
+ * The one adapter over fluent-ffmpeg (archived upstream in 2025: keep every use of it in this file) and the
+ * ffprobe it spawns itself.
  * Everything that decides arguments is pure and lives in ffmpeg-args.ts / probe-parse.ts / http-input.ts;
  * what stderr means is pure and lives in ffmpeg-errors.ts.
  */
 import ffmpeg from 'fluent-ffmpeg';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { PassThrough } from 'node:stream';
+import { Transform } from 'node:stream';
 import { INPUT_FORMATS, INPUT_PROTOCOLS } from './ffmpeg-args';
 import { causeMessage, isTransientReadError, TransientReadError } from './ffmpeg-errors';
+import { parseFfprobeOutput } from './ffprobe-output';
 import { httpInputOptions } from './http-input';
 
 export interface RawProbe {
@@ -16,20 +20,28 @@ export interface RawProbe {
 }
 
 /**
- * ffprobe of the first video (or audio) stream, packets counted if asked. Rejects with the cause line of
- * ffprobe's stderr (no banner, no URL): a `TransientReadError` when reading the input failed, else an Error.
- * fluent-ffmpeg drops stderr when ffprobe exits 0, so a count cut short by a read error is not seen here:
- * count with packet-scan.ts instead.
+ * ffprobe of the first video (or audio) stream, packets counted if asked, parsed as fluent-ffmpeg parses it
+ * (ffprobe-output.ts). Spawned here, not through fluent-ffmpeg, which drops stderr when ffprobe exits 0: a
+ * cut read then leaves a probe without stream details and an under-count, and only stderr tells. Rejects
+ * with the cause line (no banner, no URL): a `TransientReadError` when reading the input failed or was cut
+ * at all (a probe is cheap to repeat), else an Error.
  */
 export function ffprobe(url: string, countPackets: boolean, stream: 'v:0' | 'a:0' = 'v:0'): Promise<RawProbe> {
-  const options = ['-hide_banner', '-v', 'error', ...httpInputOptions(url)];
-  options.push('-protocol_whitelist', INPUT_PROTOCOLS, '-format_whitelist', INPUT_FORMATS, '-select_streams', stream);
-  if (countPackets) options.push('-count_packets');
+  const args = ['-show_streams', '-show_format', '-hide_banner', '-v', 'error', ...httpInputOptions(url)];
+  args.push('-protocol_whitelist', INPUT_PROTOCOLS, '-format_whitelist', INPUT_FORMATS, '-select_streams', stream);
+  if (countPackets) args.push('-count_packets');
   return new Promise((resolve, reject) => {
-    ffmpeg.ffprobe(url, options, (err: Error | null, data) => {
-      // fluent-ffmpeg's message: "ffprobe exited with code N" and, from the next line on, ffprobe's stderr.
-      if (err) reject(failure(err.message.split('\n').slice(1).join('\n') || err.message, 'ffprobe failed'));
-      else resolve({ streams: data.streams as unknown as Record<string, unknown>[], format: data.format as unknown as Record<string, unknown> });
+    const child = spawn('ffprobe', [...args, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const log = new StderrLog();
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    createInterface({ input: child.stderr }).on('line', (line) => log.add(line));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const stderr = log.text();
+      if (code !== 0) reject(failure(stderr || `ffprobe exited with ${code ?? signal}`, 'ffprobe failed'));
+      else if (isTransientReadError(stderr)) reject(failure(stderr, 'ffprobe failed'));
+      else resolve(parseFfprobeOutput(stdout));
     });
   });
 }
@@ -66,13 +78,19 @@ export interface DecodeProcess {
 /**
  * Starts ffmpeg with prepared arguments (HTTP reconnect options added), raw frames on stdout. At the first
  * stderr line that says the read failed ffmpeg is killed: it would take the cut for the end of the input,
- * flush its filters (`apad` fills the rest with silence) and exit 0. `frames` then ends early and `done` rejects.
+ * flush its filters (`apad` fills the rest with silence) and exit 0. `frames` then ends early, without
+ * anything ffmpeg wrote after that line, and `done` rejects.
  */
 export function startDecode(url: string, args: { inputOptions: string[]; outputOptions: string[] }): DecodeProcess {
-  const frames = new PassThrough({ highWaterMark: 8 * 1024 * 1024 });
   const log = new StderrLog();
   let killed = false;
   let lost: Error | undefined;
+  const frames = new Transform({
+    highWaterMark: 8 * 1024 * 1024,
+    // Output is passed on one turn of the event loop later: a read-error line that ffmpeg wrote before it (then
+    // flushed its filters: apad's silence) has been handled by then, and what follows it is dropped.
+    transform: (chunk: Buffer, _encoding, callback) => setImmediate(() => callback(null, lost || killed ? undefined : chunk)),
+  });
   const command = ffmpeg(url)
     .inputOptions([...httpInputOptions(url), ...args.inputOptions])
     .outputOptions(args.outputOptions);

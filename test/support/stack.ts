@@ -36,8 +36,11 @@ export interface TestStack {
 
 let runtimeInstalled = false;
 
-/** `env` goes to the workers and the API, `apiEnv` to the API only. */
-export async function startTestStack(opts: { env?: NodeJS.ProcessEnv; apiEnv?: NodeJS.ProcessEnv } = {}): Promise<TestStack> {
+/**
+ * `env` goes to the workers and the API, `apiEnv` to the API only, `gpuEnv` to the GPU worker only (its own
+ * S3 client: e.g. an `S3_ENDPOINT` through a faulty proxy, so only the chunks' presigned reads go through it).
+ */
+export async function startTestStack(opts: { env?: NodeJS.ProcessEnv; apiEnv?: NodeJS.ProcessEnv; gpuEnv?: NodeJS.ProcessEnv } = {}): Promise<TestStack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -47,6 +50,7 @@ export async function startTestStack(opts: { env?: NodeJS.ProcessEnv; apiEnv?: N
   const gpuQueue = `gpu-${suffix}`;
   const env = loadWorkerEnv({ ...process.env, PIPELINE_TASK_QUEUE: pipelineQueue, GPU_TASK_QUEUE: gpuQueue, ...opts.env });
   const storage = S3Storage.fromEnv(env);
+  const gpuStorage = opts.gpuEnv ? S3Storage.fromEnv(loadWorkerEnv({ ...process.env, ...opts.env, ...opts.gpuEnv })) : storage;
   const models = new ModelRegistry(env.MODEL_DIR);
   const hardware = detectHardware(env.GPU_MODE, env.GPU_DEVICE_ID);
   const pool = new InferencePool({ provider: hardware.provider, deviceId: 0, intraOpThreads: 2 });
@@ -62,7 +66,7 @@ export async function startTestStack(opts: { env?: NodeJS.ProcessEnv; apiEnv?: N
     Worker.create({
       connection,
       taskQueue: gpuQueue,
-      activities: createGpuActivities({ storage, models, pool, hardware }),
+      activities: createGpuActivities({ storage: gpuStorage, models, pool, hardware }),
       maxConcurrentActivityTaskExecutions: 1,
       maxHeartbeatThrottleInterval: '2s',
     }),
@@ -89,6 +93,7 @@ export async function startTestStack(opts: { env?: NodeJS.ProcessEnv; apiEnv?: N
       await connection.close();
       await pool.close();
       storage.destroy();
+      if (gpuStorage !== storage) gpuStorage.destroy();
     },
   };
 }
