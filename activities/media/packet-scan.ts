@@ -6,22 +6,21 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { INPUT_FORMATS, INPUT_PROTOCOLS } from './ffmpeg-args';
+import { causeMessage, isTransientReadError, TransientReadError } from './ffmpeg-errors';
 import { PacketCollector, type PacketScan } from './frame-times';
+import { httpInputOptions } from './http-input';
 
 /** ffprobe arguments of the scan: packet pts and flags of `v:0` as CSV, under the input whitelists. */
 export function packetScanArgs(url: string): string[] {
   return [
-    '-v', 'error', '-protocol_whitelist', INPUT_PROTOCOLS, '-format_whitelist', INPUT_FORMATS,
+    '-v', 'error', ...httpInputOptions(url), '-protocol_whitelist', INPUT_PROTOCOLS, '-format_whitelist', INPUT_FORMATS,
     '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', url,
   ]; // prettier-ignore
 }
 
-/** Read errors that make a scan incomplete: the count would be short, so the scan fails (retryably). */
-const READ_ERROR = /i\/o error|connection reset|error in the pull function|end of file|timed out|stream ends prematurely|will reconnect/i;
-
 /**
- * Runs the scan; `formatStart` is the container's start_time (seconds). Rejects (retryably) when ffprobe
- * fails or reports a read error, with its stderr reduced to the cause and the URL removed. `signal` kills
+ * Runs the scan; `formatStart` is the container's start_time (seconds). Rejects with a `TransientReadError`
+ * (retried) when reading the input failed, else with ffprobe's cause (no URL) when it failed. `signal` kills
  * ffprobe (the activity's cancellation: a cancel, a timeout or a worker shutdown); `onProgress` hears the
  * lines read so far, every 1,000.
  */
@@ -51,9 +50,9 @@ export function scanPackets(
     child.on('close', (code) => {
       signal?.removeEventListener('abort', onAbort);
       if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error('packet scan cancelled'));
-      const cause = stderr.split(url).join('<input>').trim().split('\n').slice(-2).join(' | ');
-      if (code !== 0) return reject(new Error(`ffprobe packet scan failed (exit ${code}): ${cause}`));
-      if (READ_ERROR.test(stderr)) return reject(new Error(`ffprobe packet scan was cut short by a read error: ${cause}`));
+      // A read error makes the count short: retried, never taken for the media's length.
+      if (isTransientReadError(stderr, code === 0)) return reject(new TransientReadError(`reading the input failed: ${causeMessage(stderr)}`));
+      if (code !== 0) return reject(new Error(causeMessage(stderr)));
       resolve(collector.result(formatStart));
     });
   });
