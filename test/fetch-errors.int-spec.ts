@@ -4,7 +4,8 @@
  */
 import { freePort } from '../docker/local/services';
 import { UNREACHABLE_ATTEMPTS } from '../activities/net/unreachable';
-import { runJob, startTestStack, type TestStack } from './support/stack';
+import { until } from './support/processes';
+import { startTestStack, waitForJob, type TestStack } from './support/stack';
 
 let stack: TestStack;
 
@@ -16,13 +17,33 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-it('a host that refuses connections fails the job as UrlUnreachable, naming host and cause, after a bounded number of attempts', async () => {
+it('a host that refuses connections: the job shows why it waits while it retries, then fails as UrlUnreachable naming host and cause', async () => {
   const port = await freePort(); // nothing listens there
   const started = Date.now();
-  const job = await runJob<{ status: string; failure: { type: string; message: string } }>(stack, {
-    pipeline: 'video-detect',
-    input: { url: `http://127.0.0.1:${port}/match.mp4` },
+  const { id } = (
+    await stack
+      .api()
+      .post('/v1/jobs')
+      .send({ pipeline: 'video-detect', input: { url: `http://127.0.0.1:${port}/match.mp4` } })
+      .expect(201)
+  ).body as { id: string };
+  type Job = { status: string; failure: { type: string; message: string }; progress: { stage: string; lastError?: object } | null };
+  const get = async (): Promise<Job> => (await stack.api().get(`/v1/jobs/${id}`).expect(200)).body as Job;
+  // While it retries, the job says why it waits.
+  const retrying = await until(
+    'the retry reason on the job',
+    async () => {
+      const j = await get();
+      return j.progress?.lastError ? j : undefined;
+    },
+    30_000,
+    200,
+  );
+  expect(retrying.progress).toMatchObject({
+    stage: 'fetching',
+    lastError: { activity: 'fetchInput', attempt: 1, message: expect.stringContaining('could not be reached: connection refused (attempt 1 of 5)') as string },
   });
+  const job = await waitForJob(get);
   expect(job.status).toBe('failed');
   expect(job.failure).toEqual({
     type: 'UrlUnreachable',

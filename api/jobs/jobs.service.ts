@@ -29,7 +29,7 @@ import type { ListJobsQueryDto } from './dto/list-jobs.dto';
 import { Observable } from 'rxjs';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
-import { withRunningChunks } from './live-progress';
+import { withRetryingSteps, withRunningChunks } from './live-progress';
 import { MODEL_REGISTRY, STORAGE } from './tokens';
 import { pipelineOf, PIPELINES, type ApiPipeline, type JobResult } from './pipelines';
 
@@ -310,7 +310,12 @@ export class JobsService {
       const heartbeats = (description.raw.pendingActivities ?? []).map((a) =>
         a.heartbeatDetails?.payloads?.[0] ? defaultPayloadConverter.fromPayload<ChunkHeartbeat>(a.heartbeatDetails.payloads[0]) : undefined,
       );
-      view.progress = progress && withRunningChunks(progress, heartbeats);
+      const retrying = (description.raw.pendingActivities ?? []).map((a) => ({
+        activity: a.activityType?.name ?? 'activity',
+        attempt: a.attempt ?? 1,
+        lastFailure: a.lastFailure?.message ?? undefined,
+      }));
+      view.progress = progress && withRetryingSteps(withRunningChunks(progress, heartbeats), retrying);
       return view;
     }
     try {

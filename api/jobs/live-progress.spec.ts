@@ -1,5 +1,5 @@
 import { initialProgress } from '../../workflows/contracts';
-import { withRunningChunks } from './live-progress';
+import { withRetryingSteps, withRunningChunks } from './live-progress';
 
 describe('withRunningChunks', () => {
   const base = { ...initialProgress(), stage: 'processing' as const, done: 100, total: 400, rate: 10, etaSeconds: 30 };
@@ -16,5 +16,22 @@ describe('withRunningChunks', () => {
 
   it('never exceeds the total', () => {
     expect(withRunningChunks(base, [{ checkpointFrame: 0, nextFrame: 0, framesDone: 900, framesTotal: 900 }]).done).toBe(400);
+  });
+});
+
+describe('withRetryingSteps', () => {
+  const base = initialProgress();
+
+  it('shows the last failure of the step retried most, without internal addresses or URLs', () => {
+    const p = withRetryingSteps(base, [
+      { activity: 'detectChunk', attempt: 1 },
+      { activity: 'probeMedia', attempt: 3, lastFailure: 'connect ECONNREFUSED 10.0.3.7:9000 reading https://s3.internal/bucket/in.mp4?X-Amz-Signature=abc' },
+      { activity: 'detectChunk', attempt: 2, lastFailure: 'GPU worker shut down' },
+    ]);
+    expect(p.lastError).toEqual({ activity: 'probeMedia', attempt: 2, message: 'connect ECONNREFUSED the server reading the input' });
+  });
+
+  it('adds nothing when no step is being retried', () => {
+    expect(withRetryingSteps(base, [{ activity: 'detectChunk', attempt: 1 }])).toBe(base);
   });
 });

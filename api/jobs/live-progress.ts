@@ -1,3 +1,4 @@
+import { withoutUrls } from '../../activities/media/ffmpeg-errors';
 import type { ChunkHeartbeat, JobProgress } from '../../workflows/contracts';
 
 /**
@@ -8,4 +9,23 @@ export function withRunningChunks(progress: JobProgress, heartbeats: (ChunkHeart
   const running = heartbeats.reduce((sum, h) => sum + (h?.framesDone ?? 0), 0);
   const done = Math.min(progress.total, progress.done + running);
   return { ...progress, done, etaSeconds: progress.rate > 0 ? (progress.total - done) / progress.rate : progress.etaSeconds };
+}
+
+/** A pending activity as `describe()` reports it: what was retried, and why it failed last. */
+export interface PendingAttempt {
+  activity: string;
+  /** The attempt now scheduled or running (2 = first retry). */
+  attempt: number;
+  lastFailure?: string;
+}
+
+/**
+ * Adds the last failure of a step being retried (the highest attempt), its message stripped of URLs and
+ * internal addresses, so a job that waits says why.
+ */
+export function withRetryingSteps(progress: JobProgress, pending: PendingAttempt[]): JobProgress {
+  const retrying = pending.filter((p) => p.attempt > 1 && p.lastFailure).sort((a, b) => b.attempt - a.attempt)[0];
+  if (!retrying) return progress;
+  const message = withoutUrls(retrying.lastFailure!, 'the input').replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, 'the server');
+  return { ...progress, lastError: { activity: retrying.activity, attempt: retrying.attempt - 1, message } };
 }

@@ -22,6 +22,11 @@ export interface JobProgress {
   retries: number;
   /** Frames computed twice because an attempt died after its last checkpoint. */
   framesReprocessed: number;
+  /**
+   * While a step of the job is being retried (a host that refuses connections, S3 down, a lost GPU pod): the
+   * failure of its last attempt, so a user sees why it waits. Absent when nothing is retrying.
+   */
+  lastError?: { activity: string; attempt: number; message: string };
 }
 
 export type ProgressUnit = 'frames' | 'windows';
