@@ -49,6 +49,11 @@ it('a receiver that is down: the job completes at once and its results are serve
   // The completed event is still being delivered, on its own.
   const delivery = await client.workflow.getHandle(deliveryWorkflowId(`${job.id}.completed`)).describe();
   expect(delivery.status.name).toBe('RUNNING');
+  // A workflow the API did not start as a job (this delivery, another application's) is no job: not shown, not cancelled.
+  const other = encodeURIComponent(deliveryWorkflowId(`${job.id}.completed`));
+  expect((await stack.api().get(`/v1/jobs/${other}`).expect(404)).body.detail).toContain('does not exist');
+  await stack.api().post(`/v1/jobs/${other}/cancel`).expect(404);
+  expect((await client.workflow.getHandle(deliveryWorkflowId(`${job.id}.completed`)).describe()).status.name).toBe('RUNNING');
   await client.workflow.getHandle(deliveryWorkflowId(`${job.id}.completed`)).terminate('test over');
   await client.workflow.getHandle(deliveryWorkflowId(`${job.id}.started`)).terminate('test over');
 });

@@ -285,8 +285,12 @@ export class JobsService {
       if (err instanceof WorkflowNotFoundError) return this.archived(id);
       throw err;
     }
+    // Only workflows this API started are jobs: any other id in the namespace (another application's workflow,
+    // a webhook delivery, a batch scan) is not found here, so a token can neither read nor cancel it.
+    const pipelineName = description.typedSearchAttributes.get(AnvilPipeline);
+    if (!pipelineName || !(pipelineName in PIPELINES)) throw new NotFoundException(`job '${id}' does not exist`);
     const status = toJobStatus(description.status.name);
-    const pipeline = pipelineOf(description.typedSearchAttributes.get(AnvilPipeline));
+    const pipeline = pipelineOf(pipelineName);
     const view: JobView = {
       id,
       pipeline: pipeline.name,
