@@ -125,9 +125,22 @@ describe('the ffmpeg adapter on a cut read', () => {
     decodeProxy.arm(cutOnce(VIDEO, 1000, 8));
     const err = (await classify(ffprobe(await presign(VIDEO), false), VIDEO, 'InvalidMedia', 'video').catch((e: unknown) => e)) as Error;
     expect(err.name).toBe('TransientReadError');
-    expect(err.message).toMatch(/^reading the input failed: Stream ends prematurely/);
+    expect(err.message).toMatch(/^reading the input failed: .*Stream ends prematurely at 1000/);
     decodeProxy.arm(cutOnce(VIDEO, 1000, 8));
     await expect(decodeFirstFrame(await presign(VIDEO))).rejects.toMatchObject({ name: 'TransientReadError' });
+  });
+});
+
+describe('ffprobe -count_packets on a cut read', () => {
+  it('rejects as retryable instead of under-counting', async () => {
+    const storage = S3Storage.fromEnv(loadWorkerEnv({ ...process.env, S3_ENDPOINT: decodeProxy.url }));
+    const url = await storage.presignGet(VIDEO);
+    storage.destroy();
+    const whole = await ffprobe(url, true);
+    expect(whole.streams[0]?.['nb_read_packets']).toBe(120);
+    decodeProxy.arm(cutOnce(VIDEO, size[VIDEO]! * 0.25));
+    await expect(ffprobe(url, true)).rejects.toMatchObject({ name: 'TransientReadError', message: expect.stringMatching(/^reading the input failed: /) });
+    expect(decodeProxy.cuts).toHaveLength(4);
   });
 });
 

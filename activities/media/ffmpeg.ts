@@ -27,7 +27,8 @@ export interface RawProbe {
  * at all (a probe is cheap to repeat), else an Error.
  */
 export function ffprobe(url: string, countPackets: boolean, stream: 'v:0' | 'a:0' = 'v:0'): Promise<RawProbe> {
-  const args = ['-show_streams', '-show_format', '-hide_banner', '-v', 'error', ...httpInputOptions(url)];
+  // warning, not error: a packet count cut short shows only "partial file" at error level, "Will reconnect" at warning.
+  const args = ['-show_streams', '-show_format', '-hide_banner', '-v', 'warning', ...httpInputOptions(url)];
   args.push('-protocol_whitelist', INPUT_PROTOCOLS, '-format_whitelist', INPUT_FORMATS, '-select_streams', stream);
   if (countPackets) args.push('-count_packets');
   return new Promise((resolve, reject) => {
