@@ -43,6 +43,12 @@ export const ApiEnvSchema = TemporalEnvSchema.merge(S3EnvSchema)
       .min(60)
       .max(7 * 24 * 3600)
       .default(3600),
+    /** Requests a token may make per minute (a steady rate with bursts up to it); 0 = no limit. Over it: 429 with Retry-After. */
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+    /** Server-Sent Event streams (`GET /v1/jobs/:id/events`) open at once in this process; more get a 429. */
+    API_MAX_EVENT_STREAMS: z.coerce.number().int().min(1).default(200),
+    /** Seconds `/metrics` reuses its Temporal visibility counts (12 count queries), however often it is scraped. */
+    METRICS_CACHE_SECONDS: z.coerce.number().int().min(0).default(15),
     /** Chunk activities in flight per job. */
     JOB_MAX_PARALLEL_CHUNKS: z.coerce.number().int().min(1).max(512).default(4),
     /** Seconds without a heartbeat before a GPU worker counts as lost and its chunk moves on. */

@@ -3,11 +3,13 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { API_ENV, type ApiEnv } from '../env';
 import { bearerToken, findToken, grants, parseApiTokens, type ApiToken, type Scope } from './api-tokens';
+import { RateLimiter } from './rate-limit';
 import { PUBLIC_KEY, SCOPE_KEY } from './scopes';
 
 /**
  * Bearer-token auth for every route: 401 (with `WWW-Authenticate`) when the token is missing or unknown,
- * 403 when it is valid but lacks the route's scope. `API_AUTH=disabled` turns it off (a closed network only).
+ * 403 when it is valid but lacks the route's scope, 429 (with `Retry-After`) when it is over its rate limit.
+ * `API_AUTH=disabled` turns it off (a closed network only).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -20,7 +22,12 @@ export class AuthGuard implements CanActivate {
   ) {
     this.disabled = env.API_AUTH === 'disabled';
     this.tokens = parseApiTokens(env.API_TOKENS ?? '');
+    this.perMinute = env.API_RATE_LIMIT_PER_MINUTE;
+    this.limiter = new RateLimiter(env.API_RATE_LIMIT_PER_MINUTE);
   }
+
+  private readonly perMinute: number;
+  private readonly limiter: RateLimiter;
 
   canActivate(ctx: ExecutionContext): boolean {
     const targets = [ctx.getHandler(), ctx.getClass()];
@@ -42,6 +49,14 @@ export class AuthGuard implements CanActivate {
       throw new HttpException(
         `token "${token.name}" lacks the "${needed}" scope this request needs (it has: ${token.scopes.join(', ')})`,
         HttpStatus.FORBIDDEN,
+      );
+    }
+    const wait = this.limiter.take(token.name);
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      throw new HttpException(
+        `token "${token.name}" is over its ${this.perMinute} requests a minute (API_RATE_LIMIT_PER_MINUTE); retry in ${wait} s`,
+        HttpStatus.TOO_MANY_REQUESTS,
       );
     }
     req.principal = token.name;

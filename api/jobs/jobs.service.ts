@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { defaultPayloadConverter, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -244,9 +244,19 @@ export class JobsService {
     return { jobs, nextCursor: res.nextPageToken?.length ? Buffer.from(res.nextPageToken).toString('base64url') : null };
   }
 
+  /** Event streams open now in this process (`API_MAX_EVENT_STREAMS` at most). */
+  private openStreams = 0;
+
   /** Job state as Server-Sent Events: one event per change (every second at most) until the job ends. */
   events(id: string, everyMs = 1000): Observable<MessageEvent> {
+    if (this.openStreams >= this.env.API_MAX_EVENT_STREAMS) {
+      throw new HttpException(
+        `${this.openStreams} event streams are open on this API process (API_MAX_EVENT_STREAMS); poll GET /v1/jobs/${id} instead, or retry later`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
     return new Observable<MessageEvent>((subscriber) => {
+      this.openStreams++;
       let stopped = false;
       let last = '';
       const loop = async (): Promise<void> => {
@@ -263,6 +273,7 @@ export class JobsService {
       loop().catch((err: unknown) => subscriber.error(err));
       return () => {
         stopped = true;
+        this.openStreams--;
       };
     });
   }

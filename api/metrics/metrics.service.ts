@@ -5,6 +5,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { PIPELINE_WORKFLOW_TYPES } from '../../workflows/contracts';
 import { API_ENV, type ApiEnv } from '../env';
 import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
+import { cachedFor } from './cached';
 
 /** Temporal's execution statuses as visibility queries name them, and as the API names them. */
 const JOB_STATES: [query: string, label: string][] = [
@@ -40,17 +41,22 @@ export class MetricsService {
     @Inject(API_ENV) private readonly env: ApiEnv,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'anvil_api_' });
-    const count = (query: string): Promise<number> => this.countJobs(query);
+    // One count per pipeline and state: shared by every scrape within METRICS_CACHE_SECONDS, so a busy (or
+    // hostile) scraper of the public /metrics cannot load Temporal's visibility store.
+    const counts = cachedFor(env.METRICS_CACHE_SECONDS * 1000, () =>
+      Promise.all(
+        Object.entries(PIPELINE_WORKFLOW_TYPES).flatMap(([pipeline, type]) =>
+          JOB_STATES.map(async ([q, state]) => ({ pipeline, state, n: await this.countJobs(`WorkflowType = '${type}' AND ExecutionStatus = '${q}'`) })),
+        ),
+      ),
+    );
     new Gauge({
       name: 'anvil_jobs',
       help: 'Jobs by pipeline and state, as Temporal visibility counts them (closed jobs within the retention window)',
       labelNames: ['pipeline', 'state'],
       registers: [this.registry],
       async collect() {
-        for (const [pipeline, type] of Object.entries(PIPELINE_WORKFLOW_TYPES)) {
-          const counts = await Promise.all(JOB_STATES.map(([q]) => count(`WorkflowType = '${type}' AND ExecutionStatus = '${q}'`)));
-          JOB_STATES.forEach(([, state], i) => this.set({ pipeline, state }, counts[i]!));
-        }
+        for (const { pipeline, state, n } of await counts()) this.set({ pipeline, state }, n);
       },
     });
   }
