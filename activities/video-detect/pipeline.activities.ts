@@ -49,7 +49,7 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
       const ctx = Context.current();
       let packets = 0;
       const beat = setInterval(() => ctx.heartbeat({ packets }), 5000);
-      const scanning = scanPackets(url, formatStart, { signal: ctx.cancellationSignal, onProgress: (n) => (packets = n) });
+      const scanning = scanPackets(url, formatStart, { signal: ctx.cancellationSignal, onProgress: (n) => (packets = n), sizeBytes: size });
       const scan = await classify(scanning, inputKey, FailureType.InvalidMedia, 'video').finally(() => clearInterval(beat));
       const verdict = parseProbe(raw, size, scan);
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(`input '${inputKey}': ${verdict.message}`, FailureType.InvalidMedia);
