@@ -24,6 +24,9 @@ export class ObjectNotFoundError extends Error {
   }
 }
 
+/** Presigned upload URLs sign the length: the client must send exactly the size it asked for. */
+const SIGNED_LENGTH = new Set(['content-length']);
+
 /** The one S3 adapter: one client per process, keys always relative to the configured bucket. */
 export class S3Storage {
   readonly bucket: string;
@@ -187,9 +190,13 @@ export class S3Storage {
     }
   }
 
-  /** A time-limited PUT URL for a client upload of one whole object. Never log it. */
-  presignPut(key: string, contentType: string, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(this.client, new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }), { expiresIn: expiresInSeconds });
+  /**
+   * A time-limited PUT URL for a client upload of one whole object of exactly `contentLength` bytes: the length
+   * is signed, so a PUT of any other size is refused by S3 (the upload limit holds). Never log it.
+   */
+  presignPut(key: string, contentType: string, expiresInSeconds: number, contentLength: number): Promise<string> {
+    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType, ContentLength: contentLength });
+    return getSignedUrl(this.client, command, { expiresIn: expiresInSeconds, signableHeaders: SIGNED_LENGTH });
   }
 
   async createMultipartUpload(key: string, contentType: string): Promise<string> {
@@ -197,11 +204,10 @@ export class S3Storage {
     return out.UploadId!;
   }
 
-  /** A time-limited PUT URL for one part of a multipart upload. Never log it. */
-  presignUploadPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(this.client, new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber }), {
-      expiresIn: expiresInSeconds,
-    });
+  /** A time-limited PUT URL for one part of a multipart upload, of exactly `contentLength` bytes (signed). Never log it. */
+  presignUploadPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number, contentLength: number): Promise<string> {
+    const command = new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: contentLength });
+    return getSignedUrl(this.client, command, { expiresIn: expiresInSeconds, signableHeaders: SIGNED_LENGTH });
   }
 
   async completeMultipartUpload(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void> {

@@ -16,6 +16,16 @@ export function safeFilename(name: string): string {
   return cleaned || 'upload';
 }
 
+/**
+ * Where the API notes a multipart upload it handed out until it is completed: S3 servers differ in listing
+ * incomplete uploads (MinIO lists them only by exact key), so abandoned ones are found from these notes.
+ */
+export const PENDING_UPLOADS_PREFIX = 'uploads-pending/';
+
+export function pendingUploadKey(key: string): string {
+  return `${PENDING_UPLOADS_PREFIX}${key.split('/')[1] ?? 'unknown'}.json`;
+}
+
 export function uploadKey(id: string, filename: string): string {
   return `${UPLOADS_PREFIX}${id}/${safeFilename(filename)}`;
 }

@@ -4,6 +4,7 @@ import {
   HttpStatus,
   Inject,
   Injectable,
+  Logger,
   NotFoundException,
   PayloadTooLargeException,
   UnprocessableEntityException,
@@ -17,7 +18,14 @@ import { API_ENV, type ApiEnv } from '../env';
 import { STORAGE } from '../jobs/tokens';
 import type { CompleteUploadDto, CreateUploadDto, UploadedView, UploadPlanView } from './dto/uploads.dto';
 import { readHead } from '../../activities/media/read-head';
-import { isUploadKey, planParts, uploadKey } from './upload-plan';
+import { isUploadKey, PENDING_UPLOADS_PREFIX, pendingUploadKey, planParts, uploadKey } from './upload-plan';
+
+/** The note of a multipart upload not completed yet (`pendingUploadKey`). */
+interface PendingUpload {
+  key: string;
+  uploadId: string;
+  createdAt: string;
+}
 
 const mib = (n: number): string => `${(n / 1024 ** 2).toFixed(0)} MiB`;
 
@@ -39,13 +47,19 @@ export class UploadsService {
     const expiresAt = new Date(Date.now() + ttl * 1000).toISOString();
     const plan = planParts(dto.size, this.env.UPLOAD_PART_BYTES);
     if (!plan.multipart) {
-      const url = await this.storage.presignPut(key, contentType, ttl);
+      const url = await this.storage.presignPut(key, contentType, ttl, dto.size);
       return { key, partSize: plan.partSize, parts: [{ partNumber: 1, url }], headers: { 'content-type': contentType }, expiresAt };
     }
     const uploadId = await this.storage.createMultipartUpload(key, contentType);
+    const pending: PendingUpload = { key, uploadId, createdAt: new Date().toISOString() };
+    await this.storage.put(pendingUploadKey(key), JSON.stringify(pending), 'application/json');
     const numbers = Array.from({ length: plan.partCount }, (_, i) => i + 1);
     const parts = await Promise.all(
-      numbers.map(async (partNumber) => ({ partNumber, url: await this.storage.presignUploadPart(key, uploadId, partNumber, ttl) })),
+      numbers.map(async (partNumber) => {
+        // Every part but the last is partSize; the lengths are signed, so the parts add up to the size asked for.
+        const length = partNumber < plan.partCount ? plan.partSize : dto.size - plan.partSize * (plan.partCount - 1);
+        return { partNumber, url: await this.storage.presignUploadPart(key, uploadId, partNumber, ttl, length) };
+      }),
     );
     return { key, uploadId, partSize: plan.partSize, parts, headers: {}, expiresAt };
   }
@@ -66,12 +80,19 @@ export class UploadsService {
         throw err;
       }
     }
+    if (dto.uploadId !== undefined) await this.storage.deleteMany([pendingUploadKey(dto.key)]);
     let size: number;
     try {
       size = (await this.storage.head(dto.key)).size;
     } catch (err) {
       if (err instanceof ObjectNotFoundError) throw new NotFoundException(`nothing was uploaded to ${dto.key}: PUT the file to the presigned URL first`);
       throw err;
+    }
+    if (size > this.env.UPLOAD_MAX_BYTES) {
+      await this.storage.deleteMany([dto.key]);
+      throw new PayloadTooLargeException(
+        `the upload is ${size} bytes; uploads are limited to ${this.env.UPLOAD_MAX_BYTES} bytes (UPLOAD_MAX_BYTES); it was deleted`,
+      );
     }
     const sniffed = sniffMedia(size === 0 ? Buffer.alloc(0) : await this.storage.getHead(dto.key, Math.min(SNIFF_BYTES, size)));
     if (!sniffed.media) {
@@ -80,6 +101,39 @@ export class UploadsService {
     }
     return { key: dto.key, size, container: sniffed.container };
   }
+
+  /**
+   * Aborts multipart uploads under `uploads/` never completed within their links' lifetime (plus an hour), so
+   * abandoned parts stop costing storage. Runs hourly in every API process (idempotent); the bucket's lifecycle
+   * rule `AbortIncompleteMultipartUpload` (README) does the same on the S3 side.
+   */
+  async abortAbandonedUploads(now = new Date()): Promise<number> {
+    const before = now.getTime() - (this.env.PRESIGN_TTL_SECONDS + 3600) * 1000;
+    let aborted = 0;
+    for (const note of await this.storage.list(PENDING_UPLOADS_PREFIX)) {
+      const pending = JSON.parse(await this.storage.getText(note)) as PendingUpload;
+      if (Date.parse(pending.createdAt) >= before) continue;
+      await this.storage.abortMultipartUpload(pending.key, pending.uploadId).catch((err: unknown) => {
+        if (!(err instanceof S3ServiceException && err.name === 'NoSuchUpload')) throw err; // completed or aborted already
+      });
+      await this.storage.deleteMany([note]);
+      aborted++;
+    }
+    return aborted;
+  }
+
+  onModuleInit(): void {
+    const sweep = (): void => void this.abortAbandonedUploads().catch((err: unknown) => this.logger.warn(`aborting abandoned uploads failed: ${String(err)}`));
+    this.sweeper = setInterval(sweep, 3600_000);
+    this.sweeper.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly logger = new Logger('uploads');
 
   /** Streams a small request body to S3 after checking its first bytes; nothing is stored when the check fails. */
   async direct(filename: string, contentLength: string | undefined, contentType: string | undefined, req: Readable): Promise<UploadedView> {
