@@ -16,8 +16,10 @@ import { generateToken, tokenEntry } from '../api/auth/api-tokens';
 import { parseJsonl } from '../activities/video-detect/frame-lines';
 import { freePort, startMinio, startTemporal, stopProcess } from '../docker/local/services';
 import {
+  AnvilPipeline,
   chunkPartsPrefix,
   SPEECH_DETECT_DEFAULTS,
+  VIDEO_DETECT,
   VIDEO_DETECT_DEFAULTS,
   type FrameDetections,
   type SpeechDetectionInput,
@@ -57,7 +59,13 @@ function startGpuWorker(): AnvilProcess {
 async function submit(over: Partial<VideoDetectionInput> = {}, inputKey = 'inputs/chaos.mp4'): Promise<string> {
   const jobId = `chaos-${suffix}-${++jobs}`;
   const input: VideoDetectionInput = { jobId, inputKey, params, gpuTaskQueue: queues.gpu, maxParallelChunks: 1, heartbeatTimeoutSeconds: 10, ...over };
-  await client.workflow.start('videoDetectionWorkflow', { taskQueue: queues.pipeline, workflowId: jobId, args: [input] });
+  // Started as the API starts a job (the API acts only on workflows carrying AnvilPipeline).
+  await client.workflow.start('videoDetectionWorkflow', {
+    taskQueue: queues.pipeline,
+    workflowId: jobId,
+    args: [input],
+    typedSearchAttributes: [{ key: AnvilPipeline, value: VIDEO_DETECT }],
+  });
   return jobId;
 }
 
