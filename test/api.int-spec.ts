@@ -316,7 +316,7 @@ describe('pipelines and metrics', () => {
         .post('/v1/jobs')
         .send({ pipeline: pipeline.name, input: { key: 'inputs/x.mp4' }, params: { [foreign]: 1 } })
         .expect(400);
-      expect(res.body.detail).toContain(`property ${foreign} should not exist`);
+      expect(res.body.detail).toContain(`property params.${foreign} should not exist`);
     }
   });
 

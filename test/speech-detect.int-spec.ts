@@ -124,7 +124,7 @@ describe('speech-detect (Silero VAD) through a job', () => {
       ).detail;
     expect(await bad({ model: 'anvil-reference' })).toContain("unknown model 'anvil-reference' (speech models: silero-vad)");
     expect(await bad({ checkpointSeconds: 30, chunkSeconds: 10 })).toContain('must not exceed chunkSeconds');
-    expect(await bad({ sampleInterval: 2 })).toContain('property sampleInterval should not exist');
+    expect(await bad({ sampleInterval: 2 })).toContain('property params.sampleInterval should not exist');
     // And the other way round: a speech model is no image model.
     const res = await stack
       .api()

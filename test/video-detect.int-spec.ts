@@ -144,7 +144,7 @@ describe('the API refuses malformed requests with a 400 that says what is wrong'
   it.each([
     [{ input: { key: 'a.mp4' } }, /pipeline must be one of: video-detect/],
     [{ pipeline: 'video-detect' }, /input/],
-    [{ pipeline: 'video-detect', input: { key: '../etc/passwd' } }, /relative object key/],
+    [{ pipeline: 'video-detect', input: { key: '../etc/passwd' } }, /must not have "\." or "\.\." segments/],
     [{ pipeline: 'video-detect', input: { key: 'a.mp4' }, params: { sampleInterval: 0 } }, /sampleInterval must not be less than 1/],
     [{ pipeline: 'video-detect', input: { key: 'a.mp4' }, params: { model: 'nope' } }, /unknown model 'nope'/],
     [{ pipeline: 'video-detect', input: { key: 'a.mp4' }, extra: 1 }, /property extra should not exist/],

@@ -1,14 +1,21 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Sse, StreamableFile } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { ListJobsQueryDto } from './dto/list-jobs.dto';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CreateJobDto } from './dto/create-job.dto';
-import type { JobSummary, JobView } from './job-view';
+import { JobListView, JobResultsView, JobView as JobViewDto } from './dto/job-view.dto';
+import { JOB_STATUSES, type JobSummary, type JobView } from './job-view';
+import { PIPELINE_NAMES } from '../../workflows/contracts';
 import { JobsService, type JobResults } from './jobs.service';
 import { validated } from '../common/validation';
 import { RequireScope } from '../auth/scopes';
+import { ApiAuth, ApiPathParam, ApiProblems } from '../common/openapi';
+
+const IDEMPOTENCY_KEY = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } as const;
+const JobId = (): MethodDecorator => ApiPathParam('id', 'job id (`id` of POST /v1/jobs)', 'video-detect-0b7c4c1e-5d4a-4b8e-9f2e-1a2b3c4d5e6f');
 
 @ApiTags('jobs')
+@ApiAuth()
 @Controller('v1/jobs')
 export class JobsController {
   constructor(@Inject(JobsService) private readonly jobs: JobsService) {}
@@ -17,19 +24,42 @@ export class JobsController {
   @RequireScope('submit')
   @HttpCode(201)
   @ApiOperation({ summary: 'Submit a job' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key, same job: a retried submit never starts a second one' })
+  @ApiHeader({
+    name: 'idempotency-key',
+    required: false,
+    schema: IDEMPOTENCY_KEY,
+    description: 'same key, same job: a retried submit never starts a second one',
+  })
+  @ApiBody({ type: CreateJobDto })
+  @ApiResponse({ status: 201, type: JobViewDto, description: 'the job (the existing one for a repeated Idempotency-Key)' })
+  @ApiProblems(400, 413, 422)
   create(@Body(validated(CreateJobDto)) dto: CreateJobDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<JobView> {
     return this.jobs.create(dto, idempotencyKey);
   }
 
   @Get()
   @ApiOperation({ summary: 'Jobs (running first, then most recently closed), filtered by pipeline, status and start time; cursor pagination' })
+  @ApiQuery({ name: 'pipeline', required: false, enum: PIPELINE_NAMES })
+  @ApiQuery({ name: 'status', required: false, enum: JOB_STATUSES })
+  @ApiQuery({ name: 'since', required: false, type: String, description: 'jobs created at or after this time (ISO 8601)' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: 2048 },
+    description: '`nextCursor` of the previous page',
+  })
+  @ApiResponse({ status: 200, type: JobListView })
+  @ApiProblems(400)
   list(@Query(validated(ListJobsQueryDto)) q: ListJobsQueryDto): Promise<{ jobs: JobSummary[]; nextCursor: string | null }> {
     return this.jobs.list(q);
   }
 
   @Sse(':id/events')
   @ApiOperation({ summary: 'Server-Sent Events: progress and state changes until the job ends (events: progress, completed, failed, cancelled…)' })
+  @JobId()
+  @ApiResponse({ status: 200, description: 'an event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiProblems(404)
   async events(@Param('id') id: string): Promise<Observable<MessageEvent>> {
     await this.jobs.get(id); // 404 before the stream starts
     return this.jobs.events(id);
@@ -39,6 +69,9 @@ export class JobsController {
   @RequireScope('submit')
   @HttpCode(202)
   @ApiOperation({ summary: 'Cancel a running job: ffmpeg is killed, inference stops, partial outputs are deleted' })
+  @JobId()
+  @ApiResponse({ status: 202, type: JobViewDto })
+  @ApiProblems(404, 409)
   cancel(@Param('id') id: string): Promise<JobView> {
     return this.jobs.cancel(id);
   }
@@ -47,19 +80,34 @@ export class JobsController {
   @RequireScope('submit')
   @HttpCode(201)
   @ApiOperation({ summary: 'Run a failed or cancelled job again as a new job: same input and params; chunk outputs it stored are reused, not recomputed' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key, same retry job' })
+  @ApiHeader({ name: 'idempotency-key', required: false, schema: IDEMPOTENCY_KEY, description: 'same key, same retry job' })
+  @JobId()
+  @ApiResponse({ status: 201, type: JobViewDto, description: 'the new job' })
+  @ApiProblems(400, 404, 409, 422)
   retry(@Param('id') id: string, @Headers('idempotency-key') idempotencyKey?: string): Promise<JobView> {
     return this.jobs.retry(id, idempotencyKey);
   }
 
   @Get(':id/results')
   @ApiOperation({ summary: "A completed job's files: presigned download links, and API paths that stream them" })
+  @JobId()
+  @ApiResponse({ status: 200, type: JobResultsView })
+  @ApiProblems(404, 409)
   results(@Param('id') id: string): Promise<JobResults> {
     return this.jobs.results(id);
   }
 
   @Get(':id/results/:name')
   @ApiOperation({ summary: 'Stream one result file (detections: merged JSON Lines, one line per frame; summary: JSON)' })
+  @JobId()
+  @ApiPathParam('name', 'a result file name (`files[].name` of GET /v1/jobs/:id/results)', 'detections')
+  @ApiProduces('application/x-ndjson', 'application/json')
+  @ApiResponse({
+    status: 200,
+    description: 'the file, as an attachment',
+    content: { 'application/x-ndjson': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object', additionalProperties: true } } },
+  })
+  @ApiProblems(404, 409)
   async resultFile(@Param('id') id: string, @Param('name') name: string): Promise<StreamableFile> {
     const file = await this.jobs.resultFile(id, name);
     return new StreamableFile(file.body, { type: file.contentType, length: file.size, disposition: `attachment; filename="${file.filename}"` });
@@ -67,6 +115,9 @@ export class JobsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Status, progress, failure and result links of a job' })
+  @JobId()
+  @ApiResponse({ status: 200, type: JobViewDto })
+  @ApiProblems(404)
   get(@Param('id') id: string): Promise<JobView> {
     return this.jobs.get(id);
   }

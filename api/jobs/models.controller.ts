@@ -1,5 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAuth } from '../common/openapi';
+import { ModelView as ModelViewDto } from './dto/job-view.dto';
 import type { ModelRegistry } from '../../activities/inference/models/registry';
 import { MODEL_REGISTRY } from './tokens';
 
@@ -16,12 +18,14 @@ export interface ModelView {
 }
 
 @ApiTags('models')
+@ApiAuth()
 @Controller('v1/models')
 export class ModelsController {
   constructor(@Inject(MODEL_REGISTRY) private readonly models: ModelRegistry) {}
 
   @Get()
   @ApiOperation({ summary: 'Models jobs can use, with their kind, input, output format and labels' })
+  @ApiResponse({ status: 200, type: [ModelViewDto] })
   list(): ModelView[] {
     return this.models.list().map((m) => ({
       name: m.name,

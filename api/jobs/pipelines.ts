@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { validationMessages } from '../common/validation';
 import type { ModelRegistry } from '../../activities/inference/models/registry';
 import { checkSpeechParams } from '../../activities/speech-detect/params';
 import { checkParams } from '../../activities/video-detect/params';
@@ -75,7 +76,7 @@ function withDefaults<P extends object>(
   check: (params: P) => string[],
 ): { params: P; problems: string[] } {
   const errors = validateSync(plainToInstance(dto, raw), { whitelist: true, forbidNonWhitelisted: true });
-  const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `params.${m}`));
+  const problems = validationMessages(errors, 'params');
   const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
   const params = { ...defaults, ...given } as P;
   return { params, problems: problems.length ? problems : check(params) };

@@ -13,6 +13,7 @@ import {
   Max,
   MaxLength,
   Min,
+  MinLength,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
@@ -28,8 +29,10 @@ import {
   type WebhookEvent,
 } from '../../../workflows/contracts';
 
-/** Object keys: relative, no `..` segments, printable. */
-const KEY = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[\x21-\x7e][\x20-\x7e]*$/;
+/** Object keys: any Unicode text, relative, without "." or ".." segments or control characters; one message each. */
+const RELATIVE = /^(?!\/)/;
+const NO_DOT_SEGMENTS = /^(?!(?:.*\/)?\.\.?(?:\/|$))/su;
+const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
 
 export class JobInputDto {
   @ApiPropertyOptional({
@@ -40,7 +43,10 @@ export class JobInputDto {
   @ValidateIf((o: JobInputDto) => o.url === undefined || o.key !== undefined)
   @IsString({ message: 'input needs a key (an object in the bucket) or a url' })
   @MaxLength(1024)
-  @Matches(KEY, { message: 'input.key must be a relative object key without "." or ".." segments' })
+  @MinLength(1, { message: 'input.key must not be empty' })
+  @Matches(RELATIVE, { message: 'input.key must be relative: no leading "/"' })
+  @Matches(NO_DOT_SEGMENTS, { message: 'input.key must not have "." or ".." segments' })
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'input.key must not contain control characters' })
   key?: string;
 
   @ApiPropertyOptional({
@@ -176,7 +182,10 @@ export class CreateJobDto {
 
   @ApiPropertyOptional({
     description: "the pipeline's params (video-detect: VideoDetectParamsDto, speech-detect: SpeechDetectParamsDto); validated against the named pipeline",
-    oneOf: [{ $ref: getSchemaPath(VideoDetectParamsDto) }, { $ref: getSchemaPath(SpeechDetectParamsDto) }],
+    type: 'object',
+    additionalProperties: true,
+    // anyOf, not oneOf: {} (all defaults) is valid params of either pipeline.
+    anyOf: [{ $ref: getSchemaPath(VideoDetectParamsDto) }, { $ref: getSchemaPath(SpeechDetectParamsDto) }],
   })
   @IsOptional()
   @IsObject()
