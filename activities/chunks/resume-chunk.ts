@@ -82,13 +82,14 @@ export async function resumeChunk(
   // One line whenever this worker drops the attempt: CANCELLED (a job cancel), TIMED_OUT / NOT_FOUND (the server
   // gave the chunk to another attempt), WORKER_SHUTDOWN (a hand-back).
   const signal = ctx.cancellationSignal;
-  const onAbort = (): void =>
+  const onAbort = (): void => {
     ctx.log.warn('chunk attempt stopped', {
       chunk: chunk.index,
       attempt: ctx.info.attempt,
       reason: (signal.reason as Error | undefined)?.message ?? 'unknown',
       checkpointFrame: state.checkpointFrame,
     });
+  };
   signal.addEventListener('abort', onAbort, { once: true });
   if (start > chunk.startFrame) ctx.log.info('resuming chunk from its last checkpoint', { chunk: chunk.index, frame: start });
   return {
