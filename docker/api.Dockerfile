@@ -3,7 +3,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-RUN npm install --no-fund --no-audit
+# The CPU build of onnxruntime-node ships in the package: skip its CUDA download.
+RUN ONNXRUNTIME_NODE_INSTALL=skip npm install --no-fund --no-audit
 COPY . .
 # The model files (generated, and fetched from npm tarballs) as the GPU image has them: the registry here
 # validates job params against the same models (a model missing here is refused as unknown).

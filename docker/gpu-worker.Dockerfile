@@ -4,7 +4,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # The image build has network access: let onnxruntime-node fetch its CUDA execution provider here
-# (the .npmrc skip is for offline development machines).
+# (setup.sh skips it on development machines).
 RUN npm install --no-fund --no-audit && npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12
 COPY . .
 # The generated reference models (onnx-proto, a dev dependency) before dev dependencies go.

@@ -26,12 +26,13 @@ if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null || ! comman
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends ffmpeg fonts-dejavu-core espeak-ng >/dev/null
 fi
 
-# 2. npm dependencies (onnxruntime-node's CUDA download is skipped by .npmrc)
+# 2. npm dependencies
 if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
   step "installing npm dependencies"
-  # `npm install` rather than `npm ci`: the lock file holds only the platform packages the registry
-  # here serves (linux-x64), and npm ci refuses a lock without every optional platform binary.
-  (cd "$ROOT" && npm install --no-fund --no-audit --loglevel=error)
+  # The lock lists every platform's optional binaries, so `npm install` leaves it as committed on any machine.
+  # ONNXRUNTIME_NODE_INSTALL=skip: onnxruntime-node's install script would download CUDA binaries (offline here,
+  # and the CPU build ships in the package); as an environment variable, not an .npmrc key npm warns about.
+  (cd "$ROOT" && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-fund --no-audit --loglevel=error)
 fi
 
 # 3. Go tools, built from source with the Go module proxy
