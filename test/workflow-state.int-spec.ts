@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import {
+  AnvilPipeline,
   VIDEO_DETECT_DEFAULTS,
   type ChunkResult,
   type DetectChunkInput,
@@ -66,7 +67,14 @@ it('a 24-hour, 60 fps job: continue-as-new and merge inputs stay far below 2 MiB
   const input: VideoDetectionInput = { jobId, inputKey: 'inputs/day.mp4', params: VIDEO_DETECT_DEFAULTS, gpuTaskQueue: queue, maxParallelChunks: 128 };
   try {
     const result = (await worker.runUntil(
-      client.workflow.execute('videoDetectionWorkflow', { taskQueue: queue, workflowId: jobId, args: [input], workflowExecutionTimeout: '30 minutes' }),
+      client.workflow.execute('videoDetectionWorkflow', {
+        taskQueue: queue,
+        workflowId: jobId,
+        args: [input],
+        workflowExecutionTimeout: '30 minutes',
+        memo: { priority: 2, requestHash: 'sha256:first-request' },
+        typedSearchAttributes: [{ key: AnvilPipeline, value: 'video-detect' }],
+      }),
     )) as VideoDetectionResult;
     const chunks = planChunks(FRAMES, VIDEO_DETECT_DEFAULTS.chunkFrames, 1);
     expect(chunks).toHaveLength(5760);
@@ -74,6 +82,11 @@ it('a 24-hour, 60 fps job: continue-as-new and merge inputs stay far below 2 MiB
     expect(result).toMatchObject({ retries: resumed, framesReprocessed: 10 * resumed, resumedChunks: resumed });
     expect(mergeInput!.chunks).toBeUndefined();
     expect(mergeInputBytes).toBeLessThan(LIMIT / 100);
+
+    // What the API reads of a job (priority, request hash, pipeline) is still on the last run.
+    const last = await client.workflow.getHandle(jobId).describe();
+    expect(last.memo).toMatchObject({ priority: 2, requestHash: 'sha256:first-request' });
+    expect(last.typedSearchAttributes.get(AnvilPipeline)).toBe('video-detect');
 
     // Every run of the job: its input (what continue-as-new carried) and its history, replayed.
     const runs = await client.workflowService.listWorkflowExecutions({ namespace: 'default', query: `WorkflowId = '${jobId}'`, pageSize: 100 });
