@@ -21,7 +21,13 @@ export function jobEvents(input: Pick<ChunkedJobInput<unknown, unknown>, 'jobId'
       if (!webhook?.events.includes(event)) return;
       // Progress ids name the frames done, so they stay unique across continue-as-new runs.
       const id = event === 'progress' ? `${input.jobId}.progress.${(data['progress'] as { done?: number } | undefined)?.done ?? 0}` : `${input.jobId}.${event}`;
-      const delivery: WebhookDelivery = { url: webhook.url, id, type: `job.${event}`, data: { id: input.jobId, ...data } };
+      const delivery: WebhookDelivery = {
+        url: webhook.url,
+        id,
+        type: `job.${event}`,
+        data: { id: input.jobId, ...data },
+        ...(webhook.signingId !== undefined ? { signingId: webhook.signingId } : {}),
+      };
       const sent = CancellationScope.nonCancellable(async () => {
         if (!patched(WEBHOOKS_AS_CHILDREN)) {
           await deliverWebhook(delivery); // a run recorded before: delivered by activity, awaited before the run ended

@@ -9,6 +9,17 @@ export function secretKey(secret: string): Buffer {
   return secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret, 'utf8');
 }
 
+/**
+ * The secret that signs one job's (or one schedule's) webhooks: `whsec_` + base64(HMAC-SHA256(key of
+ * WEBHOOK_SECRET, "webhook:" + signingId)). Derived, never stored: the API hands it out once (the 201 of
+ * POST /v1/jobs), the pipeline worker derives the same one to sign. A receiver holding it cannot sign
+ * deliveries for any other job, and without WEBHOOK_SECRET no one can derive another. Standard base64 after
+ * `whsec_`, as Standard Webhooks libraries read it.
+ */
+export function webhookSigningSecret(masterSecret: string, signingId: string): string {
+  return `whsec_${createHmac('sha256', secretKey(masterSecret)).update(`webhook:${signingId}`).digest('base64')}`;
+}
+
 export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
   return `v1,${createHmac('sha256', secretKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }

@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FailureType, type WebhookDelivery } from '../../workflows/contracts';
 import type { EgressPolicy } from '../net/egress-policy';
 import { EgressRefusedError, safeRequest } from '../net/safe-request';
-import { webhookHeaders } from './signature';
+import { webhookHeaders, webhookSigningSecret } from './signature';
 
 export interface WebhookDeps {
   policy: EgressPolicy;
@@ -14,12 +14,14 @@ export interface WebhookDeps {
 /** Delivers one signed webhook. Temporal retries it (backoff) until the receiver answers 2xx. */
 export function createWebhookActivities({ policy, secret }: WebhookDeps): { deliverWebhook(d: WebhookDelivery): Promise<{ status: number }> } {
   return {
-    async deliverWebhook({ url, id, type, data }: WebhookDelivery): Promise<{ status: number }> {
+    async deliverWebhook({ url, id, type, data, signingId }: WebhookDelivery): Promise<{ status: number }> {
       if (!secret)
         throw ApplicationFailure.nonRetryable(
           'webhooks are not configured on this deployment: set WEBHOOK_SECRET on the pipeline worker',
           FailureType.InvalidParams,
         );
+      // Each job's (or schedule's) own secret; deliveries recorded before per-webhook secrets keep the shared one.
+      const signingSecret = signingId !== undefined ? webhookSigningSecret(secret, signingId) : secret;
       const body = JSON.stringify({ type, timestamp: new Date().toISOString(), data });
       const timestamp = Math.floor(Date.now() / 1000);
       let status: number;
@@ -29,7 +31,7 @@ export function createWebhookActivities({ policy, secret }: WebhookDeps): { deli
           what: 'webhook url',
           timeoutMs: 15_000,
           body,
-          headers: { 'content-type': 'application/json', 'user-agent': 'Anvil-Webhooks/1', ...webhookHeaders(secret, id, timestamp, body) },
+          headers: { 'content-type': 'application/json', 'user-agent': 'Anvil-Webhooks/1', ...webhookHeaders(signingSecret, id, timestamp, body) },
         });
         res.resume();
         status = res.statusCode ?? 0;
