@@ -34,6 +34,7 @@ import {
   type JobStage,
   type PipelineActivities,
   type ProgressUnit,
+  redactUrl,
   toRanges,
 } from './contracts';
 import { deadlineGuard } from './deadline';
@@ -99,8 +100,7 @@ export async function runChunkedJob<Params, Media, Result>(input: ChunkedJobInpu
   const progress: JobProgress = input.resume?.progress ?? initialProgress(pipeline.unit);
   setHandler(progressQuery, () => progress);
   const events = jobEvents(input);
-  if (!input.resume)
-    events.emit('started', { status: 'running', pipeline: pipeline.name, input: input.inputUrl ? { url: input.inputUrl } : { key: input.inputKey } });
+  if (!input.resume) events.emit('started', { status: 'running', pipeline: pipeline.name, input: shownInput(input) });
   // The memo keeps a copy of the progress that `describe` returns with no worker running; it is
   // refreshed at stage changes and every tenth of the units (each update is a history event).
   let memoDone = -1;
@@ -119,9 +119,10 @@ export async function runChunkedJob<Params, Media, Result>(input: ChunkedJobInpu
   try {
     return await guard.run(async () => {
       let media = input.resume?.media;
-      if (!media && input.inputUrl) {
+      if (!media && (input.inputSource || input.inputUrl)) {
         setStage('fetching');
-        await egress.fetchInput({ url: input.inputUrl, key: input.inputKey });
+        // The URL itself is read from S3 by the activity; runs recorded before `inputSource` passed it here.
+        await egress.fetchInput(input.inputSource ? { sourceKey: input.inputSource.key, key: input.inputKey } : { url: input.inputUrl!, key: input.inputKey });
       }
       if (!media) {
         setStage('probing');
@@ -183,6 +184,12 @@ export async function runChunkedJob<Params, Media, Result>(input: ChunkedJobInpu
     await events.flush();
     throw err;
   }
+}
+
+/** What the `started` webhook says of the input: its key, or its URL redacted (never a presigned URL's signature). */
+function shownInput(input: ChunkedJobInput<unknown, unknown>): { url: string } | { key: string } {
+  if (input.inputSource) return { url: input.inputSource.url };
+  return input.inputUrl ? { url: redactUrl(input.inputUrl) } : { key: input.inputKey };
 }
 
 /**

@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FailureType } from '../../workflows/contracts';
+import { FailureType, type EgressActivities, type StoredInputUrl } from '../../workflows/contracts';
 import { readHead } from '../media/read-head';
 import { notVideoMessage, sniffMedia, SNIFF_BYTES } from '../media/sniff';
 import type { EgressPolicy } from '../net/egress-policy';
 import { EgressRefusedError, safeRequest } from '../net/safe-request';
 import { UNREACHABLE_ATTEMPTS, unreachableCause } from '../net/unreachable';
-import type { S3Storage } from '../storage/s3-storage';
+import { ObjectNotFoundError, type S3Storage } from '../storage/s3-storage';
 
 export interface FetchDeps {
   storage: S3Storage;
@@ -28,12 +28,12 @@ const fail = (message: string, type: string): ApplicationFailure => ApplicationF
  * length) with heartbeated progress. HTTP 5xx and network errors are retried; a host that cannot be reached
  * (refused, DNS, TLS) fails after a few attempts; a refused URL, 4xx, a non-video or an oversize file fail at once.
  */
-export function createFetchActivities({ storage, policy, maxBytes }: FetchDeps): {
-  fetchInput(input: { url: string; key: string }): Promise<{ key: string; size: number; container: string }>;
-} {
+export function createFetchActivities({ storage, policy, maxBytes }: FetchDeps): Pick<EgressActivities, 'fetchInput'> {
   return {
-    async fetchInput({ url, key }) {
+    async fetchInput(request) {
       const ctx = Context.current();
+      const { key } = request;
+      const url = 'sourceKey' in request ? await storedUrl(storage, request.sourceKey) : request.url;
       let res;
       try {
         res = await safeRequest(url, policy, { what: 'input url', timeoutMs: 60_000 });
@@ -92,4 +92,18 @@ export function createFetchActivities({ storage, policy, maxBytes }: FetchDeps):
       }
     },
   };
+}
+
+/** The input URL the API stored beside the job (it is kept out of the workflow's history). */
+async function storedUrl(storage: S3Storage, sourceKey: string): Promise<string> {
+  let text: string;
+  try {
+    text = await storage.getText(sourceKey);
+  } catch (err) {
+    if (err instanceof ObjectNotFoundError) throw fail(`the input url stored at ${sourceKey} is gone; submit the job again`, FailureType.InputNotFound);
+    throw err;
+  }
+  const { url } = JSON.parse(text) as Partial<StoredInputUrl>;
+  if (typeof url !== 'string') throw fail(`no input url stored at ${sourceKey}`, FailureType.InvalidParams);
+  return url;
 }

@@ -32,6 +32,7 @@ import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import { withRetryingSteps, withRunningChunks } from './live-progress';
 import { MODEL_REGISTRY, STORAGE } from './tokens';
 import { pipelineOf, PIPELINES, type ApiPipeline, type JobResult } from './pipelines';
+import { storeInputUrl, submittedInputUrl } from './input-url';
 
 /** The input every pipeline's workflow takes, with its params left open. */
 type JobInput = ChunkedJobInput<object, unknown>;
@@ -67,7 +68,7 @@ export class JobsService {
       {
         jobId,
         inputKey: dto.input.url !== undefined ? fetchedInputKey(jobId) : dto.input.key!,
-        ...(dto.input.url !== undefined ? { inputUrl: dto.input.url } : {}),
+        ...(dto.input.url !== undefined ? { inputSource: await storeInputUrl(this.storage, jobId, dto.input.url) } : {}),
         params,
         ...(dto.webhook ? { webhook: { url: dto.webhook.url, events: dto.webhook.events ?? DEFAULT_WEBHOOK_EVENTS } } : {}),
       },
@@ -90,13 +91,16 @@ export class JobsService {
     const unchanged = input?.lastModified !== undefined && input.lastModified.getTime() < Date.parse(job.createdAt ?? '');
     const pipeline = pipelineOf(job.pipeline);
     const jobId = buildJobId(pipeline.name, idempotencyKey, () => randomUUID());
-    const fetched = original.inputUrl !== undefined && input !== undefined;
+    const byUrl = original.inputSource !== undefined || original.inputUrl !== undefined;
+    const fetched = byUrl && input !== undefined;
     return this.start(
       pipeline,
       {
         jobId,
-        inputKey: original.inputUrl === undefined || fetched ? original.inputKey : fetchedInputKey(jobId),
-        ...(original.inputUrl !== undefined && !fetched ? { inputUrl: original.inputUrl } : {}),
+        inputKey: !byUrl || fetched ? original.inputKey : fetchedInputKey(jobId),
+        ...(byUrl && !fetched
+          ? { inputSource: await storeInputUrl(this.storage, jobId, await submittedInputUrl(this.storage, this.egress, id, original)) }
+          : {}),
         params: original.params,
         ...(original.webhook ? { webhook: original.webhook } : {}),
         ...(unchanged || fetched ? { reuseFrom: id } : {}),
@@ -107,7 +111,7 @@ export class JobsService {
 
   private async start(
     pipeline: ApiPipeline,
-    job: Pick<JobInput, 'jobId' | 'inputKey' | 'inputUrl' | 'params' | 'webhook' | 'reuseFrom'>,
+    job: Pick<JobInput, 'jobId' | 'inputKey' | 'inputSource' | 'params' | 'webhook' | 'reuseFrom'>,
     priority = DEFAULT_PRIORITY,
   ): Promise<JobView> {
     await this.client.workflow.start<(input: JobInput) => Promise<JobResult>>(pipeline.workflowType, {

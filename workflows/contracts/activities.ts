@@ -22,10 +22,17 @@ export interface PipelineActivities {
   deleteJobOutputs(input: { jobId: string }): Promise<{ deleted: number }>;
 }
 
+/** Where `fetchInput` finds the URL (`sourceKey`, or `url` in runs recorded before) and where it stores the copy (`key`). */
+export type FetchInputRequest = { key: string; sourceKey: string } | { key: string; url: string };
+
 /** CPU activities that reach outside (under the egress policy), on the `pipeline` queue. */
 export interface EgressActivities {
-  /** Streams an input URL into the bucket at `key`; a bad URL, an HTTP 4xx or a non-video fails non-retryably. */
-  fetchInput(input: { url: string; key: string }): Promise<{ key: string; size: number; container: string }>;
+  /**
+   * Streams an input URL into the bucket at `key`; a bad URL, an HTTP 4xx or a non-video fails non-retryably.
+   * The URL is read from S3 at `sourceKey` (`InputSource.key`), so it is in no activity input; `url` is how
+   * runs recorded before that scheduled it.
+   */
+  fetchInput(input: FetchInputRequest): Promise<{ key: string; size: number; container: string }>;
   /** POSTs one signed webhook; a non-2xx answer is retried with backoff. */
   deliverWebhook(delivery: WebhookDelivery): Promise<{ status: number }>;
 }

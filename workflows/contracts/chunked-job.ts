@@ -1,3 +1,4 @@
+import type { InputSource } from './input-url';
 import type { JobProgress } from './progress';
 import type { WebhookSubscription } from './webhooks';
 
@@ -7,9 +8,11 @@ import type { WebhookSubscription } from './webhooks';
  */
 export interface ChunkedJobInput<Params, Media> {
   jobId: string;
-  /** S3 key of the input in the Anvil bucket (where `inputUrl` is fetched to, when given). */
+  /** S3 key of the input in the Anvil bucket (where an input URL is fetched to, when given). */
   inputKey: string;
-  /** An https URL the job first copies to `inputKey` (checked against the egress policy). */
+  /** An https URL the job first copies to `inputKey` (checked against the egress policy), kept in S3: only its key and a redacted copy are here. */
+  inputSource?: InputSource;
+  /** The same, as jobs started before `inputSource` carried it: the full URL. Read (replay, retry), never written. */
   inputUrl?: string;
   params: Params;
   /** Signed POSTs on job events. */

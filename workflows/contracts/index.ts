@@ -3,6 +3,7 @@ export * from './batch-scan';
 export * from './chunked-job';
 export * from './detection';
 export * from './failures';
+export * from './input-url';
 export * from './job-id';
 export * from './media';
 export * from './pipelines';

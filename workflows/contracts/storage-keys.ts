@@ -16,6 +16,13 @@ export const chunkPartKey = (jobId: string, chunkIndex: number, startFrame: numb
 /** Where a job keeps the copy of an input it fetched from a URL. */
 export const fetchedInputKey = (jobId: string): string => `${jobPrefix(jobId)}/input/source`;
 
+/**
+ * Where the API keeps the URL a job was submitted with (`StoredInputUrl`), out of the workflow's history.
+ * `nonce` is fresh per submit, so a second request with the same idempotency key never overwrites the URL
+ * a running job is about to fetch.
+ */
+export const inputSourceKey = (jobId: string, nonce: string): string => `${jobPrefix(jobId)}/input/url-${nonce}.json`;
+
 /** Every frame's presentation time (float64 seconds), written by the probe and read by each chunk. */
 export const frameTimesKey = (jobId: string): string => `${jobPrefix(jobId)}/input/frame-records.bin`;
 
