@@ -117,7 +117,7 @@ async function everythingInTemporal(jobId: string): Promise<string> {
 }
 
 describe('input URLs', () => {
-  it('fetches a URL (through a redirect) into the bucket and runs the job on it; webhooks arrive signed, retried until accepted', async () => {
+  it('fetches a URL (through a redirect) into the bucket and runs the job on it; webhooks arrive signed with the secret of the job, retried until accepted', async () => {
     const hooks = await receiver(2);
     try {
       const res = await api()
@@ -130,8 +130,16 @@ describe('input URLs', () => {
         })
         .expect(201);
       const id = res.body.id as string;
+      // The job's own signing secret, shown once: here, and not by GET.
+      const secret = res.body.webhook.secret as string;
+      expect(res.body.webhook).toEqual({
+        url: hooks.url,
+        events: ['started', 'completed'],
+        secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/) as string,
+      });
       const job = await waitForJob(async () => (await api().get(`/v1/jobs/${id}`).expect(200)).body as { status: string; result: { frames: number } | null });
       expect(job.status).toBe('completed');
+      expect(job).not.toHaveProperty('webhook');
       expect(job.result!.frames).toBe(video.frames);
       expect((await stack.storage.head(fetchedInputKey(id))).size).toBe(readFileSync(join(dir(), 'egress.mp4')).length);
       expect(requested).toContain(`/moved?X-Amz-Signature=${TOKEN}`); // the full URL was fetched
@@ -142,7 +150,11 @@ describe('input URLs', () => {
         60_000,
         200,
       );
-      for (const r of hooks.received) expect(verifyWebhook(SECRET, r.headers, r.body)).toBe(true);
+      // Each delivery verifies with the job's secret; the deployment's WEBHOOK_SECRET (which signed every job's before) no longer does.
+      for (const r of hooks.received) {
+        expect(verifyWebhook(secret, r.headers, r.body)).toBe(true);
+        expect(verifyWebhook(SECRET, r.headers, r.body)).toBe(false);
+      }
       // The first two deliveries failed (500) and were retried with the same webhook-id.
       const [first, second, third] = hooks.received;
       expect([first!.status, second!.status, third!.status]).toEqual([500, 500, 204]);
@@ -197,11 +209,18 @@ describe('input URLs', () => {
         .post(`/v1/jobs/${first.body.id as string}/retry`)
         .expect(201);
       const id = retried.body.id as string;
+      // A new job, a new secret: the first job's receiver cannot sign for it.
+      expect(retried.body.webhook.secret).toMatch(/^whsec_/);
+      expect(retried.body.webhook.secret).not.toBe(first.body.webhook.secret);
       const job = await waitForJob(async () => (await api().get(`/v1/jobs/${id}`).expect(200)).body as { status: string; result: { frames: number } | null });
       expect(job).toMatchObject({ status: 'completed', result: { frames: video.frames } });
       expect(requested.filter((r) => r === `/later.mp4?token=${TOKEN}`).length).toBe(2); // the first job's try and the retry's fetch
 
       await until('the completed webhook', () => Promise.resolve(hooks.received.some((r) => r.body.includes('job.completed'))), 60_000, 200);
+      const [failedHook, completedHook] = hooks.received;
+      expect(verifyWebhook(first.body.webhook.secret as string, failedHook!.headers, failedHook!.body)).toBe(true);
+      expect(verifyWebhook(retried.body.webhook.secret as string, completedHook!.headers, completedHook!.body)).toBe(true);
+      expect(verifyWebhook(first.body.webhook.secret as string, completedHook!.headers, completedHook!.body)).toBe(false);
       for (const r of hooks.received) expect(r.body).not.toContain(TOKEN);
       expect(await everythingInTemporal(first.body.id as string)).not.toContain(TOKEN);
       expect(await everythingInTemporal(id)).not.toContain(TOKEN);
@@ -212,7 +231,7 @@ describe('input URLs', () => {
     }
   });
 
-  it('a job started before URLs were kept out of history (inputUrl in its input) still runs; its retry keeps the URL in the bucket', async () => {
+  it('a job started before URLs were kept out of history (inputUrl in its input) still runs, signed with WEBHOOK_SECRET; its retry keeps the URL in the bucket', async () => {
     const hooks = await receiver(0);
     try {
       const jobId = `video-detect-legacy-${randomBytes(4).toString('hex')}`;
@@ -233,6 +252,7 @@ describe('input URLs', () => {
       const failed = await waitForJob(async () => (await api().get(`/v1/jobs/${jobId}`).expect(200)).body as { status: string; failure: { type: string } });
       expect(failed).toMatchObject({ status: 'failed', failure: { type: 'InputNotFound' } }); // it fetched the URL from its input
       await until('the failed webhook', () => Promise.resolve(hooks.received.some((r) => r.body.includes('job.failed'))), 30_000, 200);
+      for (const r of hooks.received) expect(verifyWebhook(SECRET, r.headers, r.body)).toBe(true); // no per-job secret was handed out
       expect(await everythingInTemporal(jobId)).toContain(TOKEN); // the search finds the secret where an old input put it
       const started = JSON.parse(hooks.received.find((r) => r.body.includes('job.started'))!.body) as { data: { input: unknown } };
       expect(started.data.input).toEqual({ url: `${filesUrl}/later.mp4` });
@@ -244,7 +264,7 @@ describe('input URLs', () => {
       expect(job.status).toBe('completed');
       await until('the completed webhook', () => Promise.resolve(hooks.received.some((r) => r.body.includes('job.completed'))), 60_000, 200);
       const completed = hooks.received.find((r) => r.body.includes('job.completed'))!;
-      expect(verifyWebhook(SECRET, completed.headers, completed.body)).toBe(true);
+      expect(verifyWebhook(retried.body.webhook.secret as string, completed.headers, completed.body)).toBe(true);
       expect(await everythingInTemporal(id)).not.toContain(TOKEN);
     } finally {
       laterReady = false;

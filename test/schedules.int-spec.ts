@@ -1,8 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
+import { verifyWebhook } from '../activities/webhooks/signature';
 import type { BatchSummary } from '../workflows/contracts';
 import { makeMovingTextVideo, movingText } from './support/media';
 import { until } from './support/processes';
@@ -16,6 +19,7 @@ let longer: Buffer;
 const api = () => stack.api();
 const dir = (): string => process.env['ANVIL_TEST_DIR']!;
 const run = randomUUID().slice(0, 8);
+const SECRET = 'whsec_' + Buffer.from('anvil test webhook secret, 32 bytes!').toString('base64');
 
 interface View {
   id: string;
@@ -32,7 +36,8 @@ const get = async (id: string): Promise<View> => (await api().get(`/v1/schedules
 const summary = (workflowId: string): Promise<BatchSummary> => client.workflow.getHandle(workflowId).result() as Promise<BatchSummary>;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // Webhooks on: the receiver of the webhook test listens on loopback.
+  stack = await startTestStack({ env: { EGRESS_ALLOW_PRIVATE: 'true', EGRESS_ALLOW_HTTP: 'true', WEBHOOK_SECRET: SECRET } });
   connection = await Connection.connect({ address: process.env['TEMPORAL_ADDRESS']! });
   client = new Client({ connection });
   await makeMovingTextVideo(join(dir(), 'scan-small.mp4'), movingText({ width: 320, height: 180, frames: 8, fps: 8, x: (n) => 10 + 4 * n, y: 60 }));
@@ -145,6 +150,45 @@ describe('scheduled batch scans', () => {
     const view = await until('four backfilled runs', async () => ((await get(id)).runs >= 4 ? get(id) : undefined), 60_000, 500);
     expect(view.runs).toBe(4);
     for (const r of view.recentRuns) expect(await summary(r.workflowId)).toMatchObject({ listed: 0, started: 0 });
+  });
+
+  it("a schedule's jobs sign their webhooks with the schedule's secret, shown once when the schedule is created", async () => {
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (c: Buffer) => parts.push(c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: Buffer.concat(parts).toString('utf8') });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const prefix = `hooked-${run}/`;
+      await stack.storage.put(`${prefix}a.mp4`, small, 'video/mp4');
+      const id = `hooked-${run}`;
+      const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      const created = await api()
+        .post('/v1/schedules')
+        .send({
+          id,
+          paused: true,
+          spec: { interval: '1h' },
+          action: { prefix, pipeline: 'video-detect', params: { chunkFrames: 8 }, webhook: { url: hookUrl, events: ['completed'] } },
+        })
+        .expect(201);
+      const secret = created.body.webhook.secret as string;
+      expect(created.body.webhook).toEqual({ url: hookUrl, events: ['completed'], secret: expect.stringMatching(/^whsec_/) as string });
+      expect((await api().get(`/v1/schedules/${id}`).expect(200)).body).not.toHaveProperty('webhook');
+
+      await api().post(`/v1/schedules/${id}/trigger`).send({}).expect(200);
+      const delivery = await until('the completed webhook of the scheduled job', () => Promise.resolve(received[0]), 120_000, 500);
+      expect(JSON.parse(delivery.body)).toMatchObject({ type: 'job.completed', data: { status: 'completed' } });
+      expect(verifyWebhook(secret, delivery.headers, delivery.body)).toBe(true);
+      expect(verifyWebhook(SECRET, delivery.headers, delivery.body)).toBe(false);
+    } finally {
+      await new Promise((r) => receiver.close(r));
+    }
   });
 
   it('update, unpause, list, delete; clear 4xx for bad requests', async () => {

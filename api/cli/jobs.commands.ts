@@ -19,6 +19,13 @@ interface Job {
   progress: Progress | null;
   failure: { type: string | null; message: string } | null;
   createdAt?: string | null;
+  /** In the answer of a submit or retry with a webhook: the secret its deliveries are signed with, shown once. */
+  webhook?: { url: string; secret: string };
+}
+
+/** The webhook's signing secret is shown once, in the answer: on stderr here (with --json it is in the document). */
+function noteWebhookSecret(flags: Flags, job: Job): void {
+  if (job.webhook && !flags.json) note(`webhook ${job.webhook.url}: deliveries signed with ${job.webhook.secret} (shown once; keep it for the receiver)`);
 }
 
 const jobPath = (id: string, rest = ''): string => `/v1/jobs/${encodeURIComponent(id)}${rest}`;
@@ -28,6 +35,7 @@ export async function submit(api: ApiClient, flags: Flags, source: string): Prom
   const input: JobInput = 'file' in what ? { key: await upload(api, flags, what.file) } : what;
   const { body, headers } = submitRequest(flags, input);
   const job = await api.request<Job>('POST', '/v1/jobs', body, headers);
+  noteWebhookSecret(flags, job);
   if (!flags.watch) {
     out(flags, job.id, job);
     return EXIT.ok;
@@ -126,6 +134,7 @@ export async function cancelOrRetry(api: ApiClient, flags: Flags, action: 'cance
     undefined,
     flags['idempotency-key'] ? { 'idempotency-key': flags['idempotency-key'] } : {},
   );
+  noteWebhookSecret(flags, job);
   out(flags, action === 'cancel' ? `cancelling ${job.id}` : `retrying ${id} as ${job.id}`, job);
   return EXIT.ok;
 }

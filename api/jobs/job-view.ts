@@ -23,6 +23,16 @@ export interface JobView {
   links: { self: string; temporalUi: string };
   /** Past Temporal's retention: described from the manifest and summary in S3. */
   archived?: true;
+  /** Only in the answer of POST /v1/jobs and POST /v1/jobs/:id/retry: the webhook with the secret that signs its deliveries. */
+  webhook?: WebhookView;
+}
+
+/** A job's (or schedule's) webhook as its creator sees it once: with the secret its receiver verifies deliveries with. */
+export interface WebhookView {
+  url: string;
+  events: string[];
+  /** `whsec_<base64>`, derived for this job (or schedule); not shown again. */
+  secret: string;
 }
 
 /** One row of `GET /v1/jobs`. */

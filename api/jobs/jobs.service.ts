@@ -33,6 +33,7 @@ import { withRetryingSteps, withRunningChunks } from './live-progress';
 import { MODEL_REGISTRY, STORAGE } from './tokens';
 import { pipelineOf, PIPELINES, type ApiPipeline, type JobResult } from './pipelines';
 import { storeInputUrl, submittedInputUrl } from './input-url';
+import { retriedWebhook, withWebhookSecret } from './job-webhook';
 
 /** The input every pipeline's workflow takes, with its params left open. */
 type JobInput = ChunkedJobInput<object, unknown>;
@@ -63,17 +64,19 @@ export class JobsService {
     }
     if (problems.length) throw new BadRequestException(problems);
     const jobId = buildJobId(pipeline.name, idempotencyKey, () => randomUUID());
-    return this.start(
+    const webhook = dto.webhook && { url: dto.webhook.url, events: dto.webhook.events ?? DEFAULT_WEBHOOK_EVENTS, signingId: jobId };
+    const started = await this.start(
       pipeline,
       {
         jobId,
         inputKey: dto.input.url !== undefined ? fetchedInputKey(jobId) : dto.input.key!,
         ...(dto.input.url !== undefined ? { inputSource: await storeInputUrl(this.storage, jobId, dto.input.url) } : {}),
         params,
-        ...(dto.webhook ? { webhook: { url: dto.webhook.url, events: dto.webhook.events ?? DEFAULT_WEBHOOK_EVENTS } } : {}),
+        ...(webhook ? { webhook } : {}),
       },
       dto.priority,
     );
+    return withWebhookSecret(started, this.env.WEBHOOK_SECRET, webhook);
   }
 
   /**
@@ -93,7 +96,8 @@ export class JobsService {
     const jobId = buildJobId(pipeline.name, idempotencyKey, () => randomUUID());
     const byUrl = original.inputSource !== undefined || original.inputUrl !== undefined;
     const fetched = byUrl && input !== undefined;
-    return this.start(
+    const webhook = original.webhook && retriedWebhook(original.webhook, jobId);
+    const started = await this.start(
       pipeline,
       {
         jobId,
@@ -102,11 +106,12 @@ export class JobsService {
           ? { inputSource: await storeInputUrl(this.storage, jobId, await submittedInputUrl(this.storage, this.egress, id, original)) }
           : {}),
         params: original.params,
-        ...(original.webhook ? { webhook: original.webhook } : {}),
+        ...(webhook ? { webhook } : {}),
         ...(unchanged || fetched ? { reuseFrom: id } : {}),
       },
       job.priority,
     );
+    return withWebhookSecret(started, this.env.WEBHOOK_SECRET, webhook);
   }
 
   private async start(

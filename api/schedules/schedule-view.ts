@@ -1,5 +1,6 @@
 import type { ScheduleDescription, ScheduleSummary } from '@temporalio/client';
 import type { BatchScanInput } from '../../workflows/contracts';
+import type { WebhookView } from '../jobs/job-view';
 import { formatDuration } from './schedule-options';
 
 export interface ScheduleRun {
@@ -24,6 +25,8 @@ export interface ScheduleView {
   skippedOverlap: number | null;
   createdAt: string | null;
   links: { self: string; temporalUi: string };
+  /** Only in the answer of a create or update that sets a webhook: with the secret that signs every delivery of the schedule's jobs. */
+  webhook?: WebhookView;
 }
 
 export interface UiLinks {

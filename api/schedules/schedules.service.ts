@@ -5,8 +5,9 @@ import type { ModelRegistry } from '../../activities/inference/models/registry';
 import { outboundUrlProblem } from '../../activities/net/egress-check';
 import { egressPolicyFromEnv } from '../../activities/net/egress-policy';
 import type { batchScanWorkflow } from '../../workflows/batch-scan.workflow';
-import type { BatchScanInput } from '../../workflows/contracts';
+import { scheduleSigningId, type BatchScanInput } from '../../workflows/contracts';
 import { API_ENV, type ApiEnv } from '../env';
+import { webhookView } from '../jobs/job-webhook';
 import { MODEL_REGISTRY } from '../jobs/tokens';
 import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
 import type { BackfillDto, CreateScheduleDto, OverlapPolicy, ScheduleActionDto, UpdateScheduleDto } from './dto/schedule.dto';
@@ -42,7 +43,7 @@ export class SchedulesService {
       if (err instanceof ScheduleAlreadyRunning) throw new ConflictException(`schedule '${scheduleId}' exists already; PATCH it or choose another id`);
       throw invalidArgument(err);
     }
-    return this.get(scheduleId);
+    return this.withWebhookSecret(await this.get(scheduleId), input);
   }
 
   async list(): Promise<{ schedules: ScheduleView[] }> {
@@ -81,7 +82,7 @@ export class SchedulesService {
     } catch (err) {
       throw invalidArgument(err);
     }
-    return this.get(id);
+    return this.withWebhookSecret(await this.get(id), input);
   }
 
   async pause(id: string, note?: string): Promise<ScheduleView> {
@@ -111,15 +112,26 @@ export class SchedulesService {
     await this.call(id, (h) => h.delete());
   }
 
+  /**
+   * The schedule's runs start its jobs, whose ids it cannot know now: their webhooks are all signed with the
+   * secret derived for the schedule's id (`schedule:<id>`), which the answer of create/update shows once.
+   */
   private action(scheduleId: string, input: BatchScanInput) {
+    const webhook = input.webhook && { ...input.webhook, signingId: scheduleSigningId(scheduleId) };
     return {
       type: 'startWorkflow' as const,
       workflowType: 'batchScanWorkflow',
-      args: [input] as [BatchScanInput],
+      args: [{ ...input, ...(webhook ? { webhook } : {}) }] as [BatchScanInput],
       taskQueue: this.env.PIPELINE_TASK_QUEUE,
       // Temporal appends the scheduled time, so every run has its own id: batch-<schedule>-<time>.
       workflowId: `batch-${scheduleId}`,
     };
+  }
+
+  /** The answer of a create or update that sets a webhook: the only place its secret is shown. */
+  private withWebhookSecret(view: ScheduleView, input: BatchScanInput | undefined): ScheduleView {
+    const webhook = input?.webhook && webhookView(this.env.WEBHOOK_SECRET, { ...input.webhook, signingId: scheduleSigningId(view.id) });
+    return webhook ? { ...view, webhook } : view;
   }
 
   private async batchInput(action: ScheduleActionDto, problems: string[]): Promise<BatchScanInput> {

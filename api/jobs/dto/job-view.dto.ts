@@ -17,6 +17,19 @@ export class JobFailureView {
   @ApiProperty({ type: String }) message!: string;
 }
 
+export class WebhookView {
+  @ApiProperty({ type: String, example: 'https://hooks.example.com/anvil' }) url!: string;
+  @ApiProperty({ type: [String], example: ['started', 'completed', 'failed', 'cancelled'] }) events!: string[];
+  @ApiProperty({
+    type: String,
+    example: 'whsec_TmsuO7Ae2sdtxc5vaXRNeoR2d+APp/zEgj0o6Gf8kvk=',
+    description:
+      "the Standard Webhooks secret that signs this job's deliveries (a schedule's: every job it starts), and no one else's; " +
+      'shown once, here: keep it where the receiver verifies `webhook-signature`',
+  })
+  secret!: string;
+}
+
 export class JobView {
   @ApiProperty({ type: String }) id!: string;
   @ApiProperty({ type: String, example: 'video-detect' }) pipeline!: string;
@@ -41,6 +54,11 @@ export class JobView {
   result!: Record<string, unknown> | null;
   @ApiProperty({ type: () => JobLinksView }) links!: JobLinksView;
   @ApiPropertyOptional({ type: Boolean, description: "present (true) past Temporal's retention: described from the manifest in S3" }) archived?: true;
+  @ApiPropertyOptional({
+    type: () => WebhookView,
+    description: "only in the answer of POST /v1/jobs and /retry, for a job with a webhook: with the secret that signs the job's deliveries",
+  })
+  webhook?: WebhookView;
 }
 
 export class JobSummaryLinksView {

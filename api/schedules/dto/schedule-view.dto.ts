@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { WebhookView } from '../../jobs/dto/job-view.dto';
 
 // OpenAPI shape of a schedule answer (schedule-view.ts holds the type the code uses); every property names its type.
 
@@ -51,6 +52,12 @@ export class ScheduleView {
   @ApiProperty({ type: Number, nullable: true }) skippedOverlap!: number | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) createdAt!: string | null;
   @ApiProperty({ type: () => ScheduleLinksView }) links!: ScheduleLinksView;
+  @ApiPropertyOptional({
+    type: () => WebhookView,
+    description:
+      "only in the answer of a create or update whose action has a webhook: with the secret that signs the deliveries of every job the schedule starts (derived for the schedule's id: its jobs' ids are not known yet)",
+  })
+  webhook?: WebhookView;
 }
 
 export class ScheduleListView {
