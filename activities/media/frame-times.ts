@@ -30,13 +30,18 @@ export class PacketCollector {
   add(line: string): void {
     const [pts, flags] = line.split(',');
     if (pts === undefined || flags === undefined || !/^[A-Z_]+$/.test(flags)) return;
-    this.packets++;
-    if (flags.includes('D')) return; // dropped by the demuxer's edit list: never decoded into a frame
-    this.frames++;
     const t = Number(pts);
-    if (pts === 'N/A' || pts === '' || !Number.isFinite(t)) return;
-    this.times.push(t);
-    this.keys.push(flags.includes('K'));
+    this.addPacket(pts === 'N/A' || pts === '' || !Number.isFinite(t) ? null : t, flags.includes('K'), flags.includes('D'));
+  }
+
+  /** One packet: its pts in seconds (null: none), keyframe flag and discard flag (dropped by the demuxer's edit list: never decoded into a frame). */
+  addPacket(pts: number | null, key: boolean, discard: boolean): void {
+    this.packets++;
+    if (discard) return;
+    this.frames++;
+    if (pts === null) return;
+    this.times.push(pts);
+    this.keys.push(key);
   }
 
   /** The scan, times relative to the file start `formatStart` (seconds); no times unless every frame has one. */

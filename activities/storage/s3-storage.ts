@@ -167,12 +167,12 @@ export class S3Storage {
     return this.getRange(key, 0, length);
   }
 
-  /** `length` bytes of an object from `offset` (fewer past its end). */
-  async getRange(key: string, offset: number, length: number): Promise<Buffer> {
+  /** `length` bytes of an object from `offset` (fewer past its end); `signal` aborts the request. */
+  async getRange(key: string, offset: number, length: number, signal?: AbortSignal): Promise<Buffer> {
     if (length <= 0) return Buffer.alloc(0);
     try {
       const range = `bytes=${offset}-${offset + length - 1}`;
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }));
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }), { abortSignal: signal });
       return Buffer.from(await out.Body!.transformToByteArray());
     } catch (err) {
       throw notFound(err, key);
