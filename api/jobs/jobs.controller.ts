@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Sse, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res, Sse, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
 import type { Observable } from 'rxjs';
 import { ListJobsQueryDto } from './dto/list-jobs.dto';
 import { ApiBody, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -6,12 +7,23 @@ import { CreateJobDto } from './dto/create-job.dto';
 import { JobListView, JobResultsView, JobView as JobViewDto } from './dto/job-view.dto';
 import { JOB_STATUSES, type JobSummary, type JobView } from './job-view';
 import { PIPELINE_NAMES } from '../../workflows/contracts';
-import { JobsService, type JobResults } from './jobs.service';
+import { JobsService, type JobResults, type StartedJob } from './jobs.service';
 import { validated } from '../common/validation';
 import { RequireScope } from '../auth/scopes';
 import { ApiAuth, ApiPathParam, ApiProblems } from '../common/openapi';
 
 const IDEMPOTENCY_KEY = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } as const;
+const REPLAYED = { description: '`true` when an earlier request with this Idempotency-Key started the job', schema: { type: 'string', enum: ['true'] } };
+/** One Server-Sent Event (OpenAPI 3.2's reading of an event stream's schema, which Swagger tools apply to 3.0 too). */
+const JOB_EVENT = {
+  type: 'object',
+  required: ['event', 'data'],
+  properties: {
+    event: { type: 'string', enum: ['progress', ...JOB_STATUSES.filter((s) => s !== 'running')] },
+    data: { type: 'string', description: 'JSON: {id, status, progress, failure, result} as in GET /v1/jobs/:id' },
+    id: { type: 'string', description: 'the event number' },
+  },
+};
 const JobId = (): MethodDecorator => ApiPathParam('id', 'job id (`id` of POST /v1/jobs)', 'video-detect-0b7c4c1e-5d4a-4b8e-9f2e-1a2b3c4d5e6f');
 
 @ApiTags('jobs')
@@ -30,18 +42,32 @@ export class JobsController {
     schema: IDEMPOTENCY_KEY,
     description: 'same key, same job: a retried submit never starts a second one',
   })
-  @ApiBody({ type: CreateJobDto })
-  @ApiResponse({ status: 201, type: JobViewDto, description: 'the job (the existing one for a repeated Idempotency-Key)' })
+  @ApiBody({
+    type: CreateJobDto,
+    examples: {
+      upload: { summary: 'a file you uploaded', value: { pipeline: 'video-detect', input: { key: 'inputs/demo.mp4' }, params: { sampleInterval: 5 } } },
+    },
+  })
+  @ApiResponse({
+    status: 201,
+    type: JobViewDto,
+    description: 'the job; for a repeated Idempotency-Key the job the first request started, running or ended (nothing new is started)',
+    headers: { 'Idempotent-Replayed': REPLAYED },
+  })
   @ApiProblems(400, 413, 422)
-  create(@Body(validated(CreateJobDto)) dto: CreateJobDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<JobView> {
-    return this.jobs.create(dto, idempotencyKey);
+  async create(
+    @Body(validated(CreateJobDto)) dto: CreateJobDto,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<JobView> {
+    return replayed(res, await this.jobs.create(dto, idempotencyKey));
   }
 
   @Get()
   @ApiOperation({ summary: 'Jobs (running first, then most recently closed), filtered by pipeline, status and start time; cursor pagination' })
   @ApiQuery({ name: 'pipeline', required: false, enum: PIPELINE_NAMES })
   @ApiQuery({ name: 'status', required: false, enum: JOB_STATUSES })
-  @ApiQuery({ name: 'since', required: false, type: String, description: 'jobs created at or after this time (ISO 8601)' })
+  @ApiQuery({ name: 'since', required: false, schema: { type: 'string', format: 'date-time' }, description: 'jobs created at or after this time (ISO 8601)' })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
   @ApiQuery({
     name: 'cursor',
@@ -50,7 +76,7 @@ export class JobsController {
     description: '`nextCursor` of the previous page',
   })
   @ApiResponse({ status: 200, type: JobListView })
-  @ApiProblems(400)
+  @ApiProblems(400, 422)
   list(@Query(validated(ListJobsQueryDto)) q: ListJobsQueryDto): Promise<{ jobs: JobSummary[]; nextCursor: string | null }> {
     return this.jobs.list(q);
   }
@@ -58,7 +84,7 @@ export class JobsController {
   @Sse(':id/events')
   @ApiOperation({ summary: 'Server-Sent Events: progress and state changes until the job ends (events: progress, completed, failed, cancelled…)' })
   @JobId()
-  @ApiResponse({ status: 200, description: 'an event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 200, description: 'an event stream: one event per change, until the job ends', content: { 'text/event-stream': { schema: JOB_EVENT } } })
   @ApiProblems(404)
   async events(@Param('id') id: string): Promise<Observable<MessageEvent>> {
     await this.jobs.get(id); // 404 before the stream starts
@@ -82,10 +108,15 @@ export class JobsController {
   @ApiOperation({ summary: 'Run a failed or cancelled job again as a new job: same input and params; chunk outputs it stored are reused, not recomputed' })
   @ApiHeader({ name: 'idempotency-key', required: false, schema: IDEMPOTENCY_KEY, description: 'same key, same retry job' })
   @JobId()
-  @ApiResponse({ status: 201, type: JobViewDto, description: 'the new job' })
+  @ApiResponse({
+    status: 201,
+    type: JobViewDto,
+    description: 'the new job (for a repeated Idempotency-Key, the one it started)',
+    headers: { 'Idempotent-Replayed': REPLAYED },
+  })
   @ApiProblems(400, 404, 409, 422)
-  retry(@Param('id') id: string, @Headers('idempotency-key') idempotencyKey?: string): Promise<JobView> {
-    return this.jobs.retry(id, idempotencyKey);
+  async retry(@Param('id') id: string, @Res({ passthrough: true }) res: Response, @Headers('idempotency-key') idempotencyKey?: string): Promise<JobView> {
+    return replayed(res, await this.jobs.retry(id, idempotencyKey));
   }
 
   @Get(':id/results')
@@ -121,4 +152,10 @@ export class JobsController {
   get(@Param('id') id: string): Promise<JobView> {
     return this.jobs.get(id);
   }
+}
+
+/** The job, with `Idempotent-Replayed: true` when an earlier request with the same key started it. */
+function replayed(res: Response, started: StartedJob): JobView {
+  if (started.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  return started.job;
 }

@@ -1,5 +1,5 @@
-import { BadRequestException, ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { defaultPayloadConverter, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { BadRequestException, ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { defaultPayloadConverter, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { outboundUrlProblem } from '../../activities/net/egress-check';
@@ -24,7 +24,7 @@ import { API_ENV, type ApiEnv } from '../env';
 import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
 import type { CreateJobDto } from './dto/create-job.dto';
 import { toJobStatus, type JobSummary, type JobView } from './job-view';
-import { buildListQuery } from './list-query';
+import { buildListQuery, decodeCursor, encodeCursor } from './list-query';
 import type { ListJobsQueryDto } from './dto/list-jobs.dto';
 import { Observable } from 'rxjs';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
@@ -32,6 +32,8 @@ import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import { withRetryingSteps, withRunningChunks } from './live-progress';
 import { MODEL_REGISTRY, STORAGE } from './tokens';
 import { pipelineOf, PIPELINES, type ApiPipeline, type JobResult } from './pipelines';
+import { canonicalJson } from '../../activities/chunks/part-identity';
+import { checkSameRequest, keyReused, REQUEST_HASH_MEMO, requestHash } from './idempotency';
 import { storeInputUrl, submittedInputUrl } from './input-url';
 import { retriedWebhook, withWebhookSecret } from './job-webhook';
 
@@ -51,8 +53,11 @@ export class JobsService {
 
   private readonly egress: EgressPolicy;
 
-  /** Starts a job; a repeated submit with the same idempotency key returns the existing job. */
-  async create(dto: CreateJobDto, idempotencyKey?: string): Promise<JobView> {
+  /**
+   * Starts a job. A repeated submit with the same idempotency key returns the job it started, running or
+   * ended, and starts nothing; the same key with another request is a 422.
+   */
+  async create(dto: CreateJobDto, idempotencyKey?: string): Promise<StartedJob> {
     checkIdempotencyKey(idempotencyKey);
     const pipeline = PIPELINES[dto.pipeline];
     const { params, problems } = pipeline.params(dto.params ?? {}, this.models);
@@ -64,6 +69,7 @@ export class JobsService {
     }
     if (problems.length) throw new BadRequestException(problems);
     const jobId = buildJobId(pipeline.name, idempotencyKey, () => randomUUID());
+    const request = { pipeline: dto.pipeline, input: dto.input, params: dto.params, webhook: dto.webhook, priority: dto.priority };
     const webhook = dto.webhook && { url: dto.webhook.url, events: dto.webhook.events ?? DEFAULT_WEBHOOK_EVENTS, signingId: jobId };
     const started = await this.start(
       pipeline,
@@ -74,28 +80,31 @@ export class JobsService {
         params,
         ...(webhook ? { webhook } : {}),
       },
-      dto.priority,
+      { priority: dto.priority, idempotencyKey, requestHash: requestHash(request) },
     );
-    return withWebhookSecret(started, this.env.WEBHOOK_SECRET, webhook);
+    return { ...started, job: withWebhookSecret(started.job, this.env.WEBHOOK_SECRET, webhook) };
   }
 
   /**
    * A new job with a finished job's input, params and webhook. Chunk parts the earlier job stored are copied
-   * instead of computed again, unless the input object changed since that job started; an input the earlier
-   * job fetched from a URL is not fetched again.
+   * instead of computed again where they were made from the same input version, model and params (the part
+   * identity decides, chunk by chunk); an input the earlier job fetched from a URL is not fetched again.
    */
-  async retry(id: string, idempotencyKey?: string): Promise<JobView> {
+  async retry(id: string, idempotencyKey?: string): Promise<StartedJob> {
     checkIdempotencyKey(idempotencyKey);
     const job = await this.get(id, { queryProgress: false });
+    const pipeline = pipelineOf(job.pipeline);
+    const jobId = buildJobId(pipeline.name, idempotencyKey, () => randomUUID());
     if (job.status === 'running') throw new ConflictException(`job '${id}' is still running; cancel it first or wait for it to end`);
     if (job.status === 'completed') throw new ConflictException(`job '${id}' completed; its results are at GET /v1/jobs/${id}/results`);
     const original = await this.originalInput(id);
-    const input = await this.storage.head(original.inputKey).catch(() => undefined);
-    const unchanged = input?.lastModified !== undefined && input.lastModified.getTime() < Date.parse(job.createdAt ?? '');
-    const pipeline = pipelineOf(job.pipeline);
-    const jobId = buildJobId(pipeline.name, idempotencyKey, () => randomUUID());
     const byUrl = original.inputSource !== undefined || original.inputUrl !== undefined;
-    const fetched = byUrl && input !== undefined;
+    const fetched =
+      byUrl &&
+      (await this.storage.head(original.inputKey).then(
+        () => true,
+        () => false,
+      ));
     const webhook = original.webhook && retriedWebhook(original.webhook, jobId);
     const started = await this.start(
       pipeline,
@@ -107,41 +116,89 @@ export class JobsService {
           : {}),
         params: original.params,
         ...(webhook ? { webhook } : {}),
-        ...(unchanged || fetched ? { reuseFrom: id } : {}),
+        reuseFrom: id,
       },
-      job.priority,
+      { priority: job.priority, idempotencyKey, requestHash: requestHash({ retryOf: id }) },
     );
-    return withWebhookSecret(started, this.env.WEBHOOK_SECRET, webhook);
+    return { ...started, job: withWebhookSecret(started.job, this.env.WEBHOOK_SECRET, webhook) };
   }
 
+  /**
+   * Starts the workflow, never a second run of an id: an id that exists, running or closed, is the repeat of
+   * an idempotent request (REJECT_DUPLICATE), answered with the job it names when the request is the same.
+   */
   private async start(
     pipeline: ApiPipeline,
     job: Pick<JobInput, 'jobId' | 'inputKey' | 'inputSource' | 'params' | 'webhook' | 'reuseFrom'>,
-    priority = DEFAULT_PRIORITY,
-  ): Promise<JobView> {
-    await this.client.workflow.start<(input: JobInput) => Promise<JobResult>>(pipeline.workflowType, {
-      taskQueue: this.env.PIPELINE_TASK_QUEUE,
-      workflowId: job.jobId,
-      args: [
-        {
-          ...job,
-          gpuTaskQueue: this.env.GPU_TASK_QUEUE,
-          maxParallelChunks: this.env.JOB_MAX_PARALLEL_CHUNKS,
-          heartbeatTimeoutSeconds: this.env.JOB_HEARTBEAT_TIMEOUT_SECONDS,
-        },
-      ],
-      workflowExecutionTimeout: `${this.env.JOB_DEADLINE_HOURS}h`,
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      // Activities inherit it: a priority-1 job's chunks are matched to GPU workers before priority-3 ones.
-      priority: { priorityKey: priority },
-      memo: { priority },
-      typedSearchAttributes: [
-        { key: AnvilPipeline, value: pipeline.name },
-        { key: AnvilInputKey, value: job.inputKey },
-      ],
-    });
+    request: { priority?: number; idempotencyKey?: string; requestHash: string },
+  ): Promise<StartedJob> {
+    const { idempotencyKey, requestHash: hash, priority = DEFAULT_PRIORITY } = request;
+    if (idempotencyKey !== undefined) {
+      const repeat = (await this.existing(job.jobId, idempotencyKey, hash)) ?? (await this.archivedRepeat(job, idempotencyKey));
+      if (repeat) return repeat;
+    }
+    try {
+      await this.client.workflow.start<(input: JobInput) => Promise<JobResult>>(pipeline.workflowType, {
+        taskQueue: this.env.PIPELINE_TASK_QUEUE,
+        workflowId: job.jobId,
+        args: [
+          {
+            ...job,
+            gpuTaskQueue: this.env.GPU_TASK_QUEUE,
+            maxParallelChunks: this.env.JOB_MAX_PARALLEL_CHUNKS,
+            heartbeatTimeoutSeconds: this.env.JOB_HEARTBEAT_TIMEOUT_SECONDS,
+          },
+        ],
+        workflowExecutionTimeout: `${this.env.JOB_DEADLINE_HOURS}h`,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+        // Activities inherit it: a priority-1 job's chunks are matched to GPU workers before priority-3 ones.
+        priority: { priorityKey: priority },
+        memo: { priority, [REQUEST_HASH_MEMO]: hash },
+        typedSearchAttributes: [
+          { key: AnvilPipeline, value: pipeline.name },
+          { key: AnvilInputKey, value: job.inputKey },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      // Only an idempotency key names an id twice (random ids do not collide).
+      const existing = await this.existing(job.jobId, idempotencyKey ?? job.jobId, hash);
+      if (existing) return existing;
+      throw err;
+    }
     // A job just started has no progress to query yet: answer at once, without waiting for a worker.
-    return this.get(job.jobId, { queryProgress: false });
+    return { job: await this.get(job.jobId, { queryProgress: false }), replayed: false };
+  }
+
+  /** The job an idempotency key already started, if any; a 422 when it was started by another request. */
+  private async existing(jobId: string, idempotencyKey: string, hash: string): Promise<StartedJob | undefined> {
+    let description;
+    try {
+      description = await this.client.workflow.getHandle(jobId).describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+    checkSameRequest(idempotencyKey, jobId, description.memo?.[REQUEST_HASH_MEMO], hash);
+    return { job: await this.get(jobId, { queryProgress: false }), replayed: true };
+  }
+
+  /**
+   * A completed job past Temporal's retention whose id the key names: its manifest in S3 still says what it
+   * ran, so the same input and params are the same job, and anything else is another request.
+   */
+  private async archivedRepeat(job: Pick<JobInput, 'jobId' | 'inputKey' | 'params'>, idempotencyKey: string): Promise<StartedJob | undefined> {
+    let manifest: { inputKey?: string; params?: object };
+    try {
+      manifest = JSON.parse(await this.storage.getText(resultKeys(job.jobId).manifest)) as typeof manifest;
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) return undefined;
+      throw err;
+    }
+    const same = manifest.inputKey === job.inputKey && canonicalJson(manifest.params) === canonicalJson(job.params);
+    if (!same) throw keyReused(idempotencyKey, job.jobId);
+    return { job: await this.archived(job.jobId), replayed: true };
   }
 
   /** A completed job past Temporal's retention: the manifest and summary it left in S3 still describe it. */
@@ -234,11 +291,14 @@ export class JobsService {
 
   /** A page of jobs from Temporal visibility (running first, then most recently closed); `nextCursor` fetches the next. */
   async list(q: ListJobsQueryDto): Promise<{ jobs: JobSummary[]; nextCursor: string | null }> {
+    const query = buildListQuery(q);
+    const nextPageToken = q.cursor === undefined ? undefined : decodeCursor(q.cursor, query);
+    if (q.cursor !== undefined && !nextPageToken) throw new UnprocessableEntityException('cursor must be the nextCursor of a previous page with the same filters');
     const res = await this.client.workflowService.listWorkflowExecutions({
       namespace: this.env.TEMPORAL_NAMESPACE,
-      query: buildListQuery(q),
+      query,
       pageSize: q.limit ?? 20,
-      nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : undefined,
+      nextPageToken,
     });
     const jobs = res.executions.map((e): JobSummary => {
       const id = e.execution?.workflowId ?? '';
@@ -250,7 +310,7 @@ export class JobsService {
         links: { self: `/v1/jobs/${encodeURIComponent(id)}` },
       };
     });
-    return { jobs, nextCursor: res.nextPageToken?.length ? Buffer.from(res.nextPageToken).toString('base64url') : null };
+    return { jobs, nextCursor: res.nextPageToken?.length ? encodeCursor(res.nextPageToken, query) : null };
   }
 
   /** Event streams open now in this process (`API_MAX_EVENT_STREAMS` at most). */
@@ -392,6 +452,12 @@ function checkIdempotencyKey(key: string | undefined): void {
 function completedProgress(pipeline: ApiPipeline, result: JobResult): JobProgress {
   const units = pipeline.units(result);
   return { ...initialProgress(pipeline.unit), stage: 'completed', done: units, total: units, etaSeconds: 0 };
+}
+
+/** A started job, and whether it was started by an earlier request with the same idempotency key. */
+export interface StartedJob {
+  job: JobView;
+  replayed: boolean;
 }
 
 export interface JobResults {
