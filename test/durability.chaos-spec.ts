@@ -29,6 +29,7 @@ import {
   type VideoDetectionResult,
 } from '../workflows/contracts';
 import { makeMovingTextVideo, makeSpeech, movingText, writeFile } from './support/media';
+import { PartitionProxy } from './support/partition-proxy';
 import { ffmpegChildren, spawnAnvil, until, type AnvilProcess } from './support/processes';
 
 const dir = mkdtempSync(join(tmpdir(), 'anvil-chaos-'));
@@ -157,6 +158,59 @@ it('SIGKILL of the GPU worker mid-chunk: a new worker resumes from the last chec
   console.log(
     `[recovery] SIGKILL: resumed at frame ${resume?.fromFrame}, frames reprocessed ${r.framesReprocessed} (${(r.framesReprocessed / CHECKPOINT).toFixed(2)} of a checkpoint), resumed ${((resumedAt - readyAt) / 1000).toFixed(1)} s after the new worker was ready, ${((resumedAt - killedAt) / 1000).toFixed(1)} s after the kill (heartbeat timeout 10 s)`,
   );
+});
+
+it('SIGKILL under a backlog: the lost chunk is scheduled ahead of fresh chunks and resumes at the next free slot', async () => {
+  const a = startGpuWorker();
+  await a.waitFor(/worker ready/);
+  const jobId = await submit();
+  await until('one checkpoint of chunk 0', async () => (await parts(jobId)) >= 1);
+  // Fresh chunks queued before the lost attempt times out: two jobs of 20 small chunks, all scheduled at once.
+  const small = { params: { ...params, chunkFrames: 8 }, maxParallelChunks: 20 };
+  const backlog = [await submit(small), await submit(small)];
+  a.child.kill('SIGKILL');
+  const killedAt = Date.now();
+  const b = startGpuWorker();
+  await b.waitFor(/worker ready/);
+  await b.waitFor(/resuming chunk from its last checkpoint/, 120_000);
+  const resumedAt = Date.now();
+  const progress = await Promise.all(backlog.map((id) => client.workflow.getHandle(id).query<{ chunksDone: number; chunksTotal: number }>('progress')));
+  const waiting = progress.reduce((n, p) => n + p.chunksTotal - p.chunksDone, 0);
+  // Retried by the server, the chunk would have gone to the back of the queue, behind all 40.
+  expect(waiting).toBeGreaterThanOrEqual(10);
+  const r = await result(jobId);
+  expectSameDetections(await detections(r), baseline);
+  expect(r.resumes.find((x) => x.chunk === 0)?.attempt).toBe(2);
+  await Promise.all(backlog.map(result));
+  console.log(
+    `[recovery] SIGKILL under a backlog of 40 fresh chunks: resumed ${((resumedAt - killedAt) / 1000).toFixed(1)} s after the kill (heartbeat timeout 10 s) with ${waiting} of them still queued`,
+  );
+});
+
+it('a GPU worker cut off from Temporal but not from S3 stops its attempt itself before the chunk moves on', async () => {
+  const proxy = await PartitionProxy.start(env['TEMPORAL_ADDRESS']!);
+  try {
+    const a = spawnAnvil('gpu-workers/gpu.main.ts', { ...env, TEMPORAL_ADDRESS: proxy.address });
+    gpuWorkers.push(a);
+    await a.waitFor(/worker ready/);
+    // One chunk of the whole video, a 4 s heartbeat timeout: the fence stops the attempt after 3 s without contact.
+    const jobId = await submit({ params: { ...params, chunkFrames: 160 }, heartbeatTimeoutSeconds: 4 });
+    await until('one checkpoint of chunk 0', async () => (await parts(jobId)) >= 1, 60_000, 50);
+    proxy.partition();
+    await a.waitFor(/chunk attempt fenced/, 30_000);
+    expect(a.output()).toMatch(/no contact with Temporal for [\d.]+ s of the 4 s heartbeat timeout/);
+    await until('ffmpeg of the fenced attempt gone', async () => (await ffmpegChildren(a.child.pid!)).length === 0, 5000);
+    // It writes nothing more: the next attempt never finds parts appearing beside its own.
+    const stored = await parts(jobId);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await parts(jobId)).toBe(stored);
+    const b = startGpuWorker();
+    await b.waitFor(/resuming chunk from its last checkpoint/, 60_000);
+    expectSameDetections(await detections(await result(jobId)), baseline);
+  } finally {
+    proxy.heal();
+    await proxy.close();
+  }
 });
 
 it('SIGTERM hands the running chunk to another worker at once, without waiting for the heartbeat timeout', async () => {

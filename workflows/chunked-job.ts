@@ -7,6 +7,8 @@ import {
   continueAsNew,
   defineQuery,
   isCancellation,
+  log,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -28,6 +30,7 @@ import {
   type ChunkedJobResume,
   type ChunkResult,
   type ChunkTally,
+  type EarlierAttempts,
   type EgressActivities,
   type GpuActivities,
   type JobProgress,
@@ -39,6 +42,7 @@ import {
 } from './contracts';
 import { deadlineGuard } from './deadline';
 import { failureOf, jobEvents } from './job-events';
+import { afterLostAttempt, LOST_ATTEMPT_FAILURES, resumedPriority } from './lost-attempt';
 
 export const progressQuery = defineQuery<JobProgress>('progress');
 
@@ -63,8 +67,13 @@ export const probe = proxyActivities<Pick<PipelineActivities, 'probeMedia'>>({ s
 // An input URL is copied into the bucket first: hours for a huge file on a slow link, heartbeating bytes.
 const egress = proxyActivities<EgressActivities>({ startToCloseTimeout: '6 hours', heartbeatTimeout: '2 minutes', retry });
 
-/** The GPU activities of one chunk, with timeouts sized for pod loss and for the chunk's length. */
-export function gpuActivities(input: ChunkedJobInput<unknown, unknown>, startToCloseSeconds: number): GpuActivities {
+/**
+ * The GPU activities of one chunk, with timeouts sized for pod loss and for the chunk's length. A chunk whose
+ * attempt was lost (`earlier`) is scheduled one priority level ahead of its job's fresh chunks.
+ */
+export function gpuActivities(input: ChunkedJobInput<unknown, unknown>, startToCloseSeconds: number, earlier?: EarlierAttempts): GpuActivities {
+  // Jobs started before the workflow scheduled lost attempts itself leave them to the server's retries.
+  const reschedules = patched('resumed-chunk-priority');
   return proxyActivities<GpuActivities>({
     taskQueue: input.gpuTaskQueue ?? TaskQueue.gpu,
     // A dead pod is noticed after this long without a heartbeat; the chunk then resumes elsewhere.
@@ -73,7 +82,8 @@ export function gpuActivities(input: ChunkedJobInput<unknown, unknown>, startToC
     startToCloseTimeout: `${startToCloseSeconds} seconds`,
     // Cancel must stop ffmpeg and the inference loop before the job reports cancelled.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry,
+    retry: reschedules ? { ...retry, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES, ...LOST_ATTEMPT_FAILURES] } : retry,
+    ...(earlier ? { priority: { priorityKey: resumedPriority(workflowInfo().priority?.priorityKey) } } : {}),
   });
 }
 
@@ -84,7 +94,8 @@ export interface ChunkedPipeline<Media, Result> {
   probe(): Promise<Media>;
   /** Chunks of the input, and the units they process in all. */
   plan(media: Media): { chunks: Chunk[]; total: number };
-  runChunk(media: Media, chunk: Chunk): Promise<ChunkResult>;
+  /** `earlier` is set when the chunk is scheduled again after a lost attempt: pass it to the activity and to `gpuActivities`. */
+  runChunk(media: Media, chunk: Chunk, earlier?: EarlierAttempts): Promise<ChunkResult>;
   /** The merge plans the chunks again from `media` and the params; the tally sums the chunk results. */
   merge(media: Media, tally: ChunkTally): Promise<Result>;
   /** What the `completed` webhook says of the result. */
@@ -140,7 +151,7 @@ export async function runChunkedJob<Params, Media, Result>(input: ChunkedJobInpu
         chunks,
         { done, tally },
         progress,
-        (chunk) => pipeline.runChunk(known, chunk),
+        (chunk, earlier) => pipeline.runChunk(known, chunk, earlier),
         () => saveProgress(false),
       );
       if (done.size < chunks.length) {
@@ -202,7 +213,7 @@ async function runChunks(
   chunks: Chunk[],
   { done, tally }: { done: Set<number>; tally: ChunkTally },
   progress: JobProgress,
-  runChunk: (chunk: Chunk) => Promise<ChunkResult>,
+  runChunk: (chunk: Chunk, earlier?: EarlierAttempts) => Promise<ChunkResult>,
   onProgress: () => void,
 ): Promise<void> {
   const window = Math.max(1, input.maxParallelChunks ?? 4);
@@ -236,7 +247,7 @@ async function runChunks(
       inFlight++;
       scheduled++;
       void scope
-        .run(() => runChunk(chunk))
+        .run(() => runUntilNotLost(chunk, runChunk))
         .then(
           (result) => onResult(chunk, result),
           (err: Error) => {
@@ -253,6 +264,24 @@ async function runChunks(
     await CancellationScope.nonCancellable(() => condition(() => inFlight === 0));
   }
   if (failure !== undefined) throw failure;
+}
+
+/**
+ * Runs a chunk, and again whenever its attempt is lost (heartbeat timeout, worker shutdown): scheduled by the
+ * workflow at a higher priority, it is the next chunk a free GPU slot takes, however long the queue.
+ */
+async function runUntilNotLost(chunk: Chunk, runChunk: (chunk: Chunk, earlier?: EarlierAttempts) => Promise<ChunkResult>): Promise<ChunkResult> {
+  let earlier: EarlierAttempts | undefined;
+  for (;;) {
+    try {
+      return await runChunk(chunk, earlier);
+    } catch (err) {
+      const lost = afterLostAttempt(err, earlier);
+      if (!lost) throw err;
+      earlier = lost;
+      log.info('chunk attempt lost: scheduled again ahead of fresh chunks', { chunk: chunk.index, attempts: lost.attempts });
+    }
+  }
 }
 
 /** The finished chunks and tally a run starts from: none, the previous run's, or those of a run recorded before ranges. */

@@ -14,15 +14,16 @@ export async function speechDetectionWorkflow(input: SpeechDetectionInput): Prom
     unit: 'windows',
     probe: () => cpu.probeAudio({ inputKey, params }),
     plan: (audio) => ({ chunks: planSpeechChunks(audio, params), total: audio.windows }),
-    runChunk: (audio, chunk) =>
+    runChunk: (audio, chunk, earlier) =>
       // VAD runs far faster than real time even on CPU: 10 min plus the chunk's own length.
-      gpuActivities(input, 600 + Math.ceil(((chunk.endFrame - chunk.startFrame) * audio.windowSamples) / audio.sampleRate)).detectSpeechChunk({
+      gpuActivities(input, 600 + Math.ceil(((chunk.endFrame - chunk.startFrame) * audio.windowSamples) / audio.sampleRate), earlier).detectSpeechChunk({
         jobId,
         inputKey,
         audio,
         chunk,
         params,
         reuseFrom: input.reuseFrom,
+        ...(earlier ? { earlier } : {}),
       }),
     merge: (audio, tally) => cpu.mergeSpeech({ jobId, inputKey, audio, params, tally }),
     brief: ({ windows, segments, speechSeconds, keys }) => ({ windows, segments, speechSeconds, keys }),

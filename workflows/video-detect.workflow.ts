@@ -18,15 +18,16 @@ export async function videoDetectionWorkflow(input: VideoDetectionInput): Promis
       chunks: planChunks(media.frameCount, params.chunkFrames, params.sampleInterval),
       total: sampledFrames(0, media.frameCount, params.sampleInterval),
     }),
-    runChunk: (media, chunk) =>
+    runChunk: (media, chunk, earlier) =>
       // 10 min plus 1 s per frame: far above the slowest CPU fallback (~0.1 s per frame here).
-      gpuActivities(input, 600 + sampledFrames(chunk.startFrame, chunk.endFrame, params.sampleInterval)).detectChunk({
+      gpuActivities(input, 600 + sampledFrames(chunk.startFrame, chunk.endFrame, params.sampleInterval), earlier).detectChunk({
         jobId,
         inputKey,
         media,
         chunk,
         params,
         reuseFrom: input.reuseFrom,
+        ...(earlier ? { earlier } : {}),
       }),
     merge: (media, tally) => cpu.mergeDetections({ jobId, inputKey, media, params, tally }),
     brief: ({ frames, detections, labels, keys }) => ({ frames, detections, labels, keys }),

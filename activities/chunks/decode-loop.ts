@@ -1,17 +1,15 @@
-import { Context } from '@temporalio/activity';
 import type { DecodeProcess } from '../media/ffmpeg';
 import { TornFrameError } from '../media/frame-batches';
 import { workerShuttingDown } from './resume-chunk';
 
 /**
- * Runs `consume` over a decoder's output under the activity's cancellation signal, then waits for ffmpeg
+ * Runs `consume` over a decoder's output under the attempt's signal (a cancel, a shutdown, a fence), then waits for ffmpeg
  * to exit. A cancelled job kills ffmpeg at once; a worker shutdown lets `consume` finish what is in flight
  * (so it can be stored). A dying decoder shows up first as a torn frame: its own error is reported instead;
  * any other error of `consume` (inference, S3) is reported as it is.
  * After a cancel nothing is thrown here: the caller decides what an aborted attempt does.
  */
-export async function consumeDecoder(decode: DecodeProcess, consume: () => Promise<void>): Promise<void> {
-  const signal = Context.current().cancellationSignal;
+export async function consumeDecoder(decode: DecodeProcess, signal: AbortSignal, consume: () => Promise<void>): Promise<void> {
   const onAbort = (): void => {
     if (!workerShuttingDown(signal)) decode.kill();
   };

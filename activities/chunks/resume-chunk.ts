@@ -1,10 +1,19 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { chunkPartKey, chunkPartsPrefix, parsePartKey, type Chunk, type ChunkHeartbeat, type ChunkResult } from '../../workflows/contracts';
+import {
+  chunkPartKey,
+  chunkPartsPrefix,
+  parsePartKey,
+  type Chunk,
+  type ChunkHeartbeat,
+  type ChunkResult,
+  type EarlierAttempts,
+} from '../../workflows/contracts';
 import { sampledFrames } from '../../workflows/plan-chunks';
 import type { S3Storage } from '../storage/s3-storage';
 import { resumePlan, type StoredPart } from './chunk-checkpoints';
 import { writeChunkManifest } from './chunk-manifest';
+import { startFence, type Standing } from './fence';
 
 /** How often a running chunk heartbeats its state (the SDK sends at most one per throttle interval). */
 const HEARTBEAT_EVERY_MS = 1000;
@@ -23,6 +32,13 @@ export interface ChunkAttempt {
   framesReused: number;
   /** The last attempt's heartbeat, if one died. */
   previous: ChunkHeartbeat | undefined;
+  /** This attempt's number, counting the attempts of earlier schedules of the chunk. */
+  attempt: number;
+  /**
+   * Aborted by a cancel, a worker shutdown (reason `WORKER_SHUTDOWN`) or the fence (the attempt lost contact
+   * with Temporal, or the server gave the chunk to another attempt): use it, not the activity's own signal.
+   */
+  signal: AbortSignal;
   /** Sends the current state as a heartbeat (also sent every second on a timer until `stop`). */
   beat: () => void;
   /** Stops the heartbeat timer: call it when the attempt ends, however it ends. */
@@ -38,9 +54,12 @@ export interface ChunkAttempt {
  */
 export async function resumeChunk(
   storage: S3Storage,
-  input: { jobId: string; chunk: Chunk; sampleInterval: number; identity: string; reuseFrom?: string },
+  input: { jobId: string; chunk: Chunk; sampleInterval: number; identity: string; reuseFrom?: string; earlier?: EarlierAttempts },
 ): Promise<ChunkAttempt> {
   const ctx = Context.current();
+  // A chunk the workflow scheduled again after a lost attempt starts at attempt 1 of its own: count the earlier ones.
+  const attempt = (input.earlier?.attempts ?? 0) + ctx.info.attempt;
+  const previous = (ctx.info.heartbeatDetails as ChunkHeartbeat | undefined) ?? input.earlier?.lastHeartbeat;
   const { jobId, chunk, sampleInterval: S, identity } = input;
   const partKey = (start: number, end: number): string => chunkPartKey(jobId, chunk.index, start, end, identity);
   let stored = await storedParts(storage, jobId, chunk.index);
@@ -71,6 +90,7 @@ export async function resumeChunk(
     nextFrame: start,
     framesDone: sampledFrames(chunk.startFrame, start, S),
     framesTotal: sampledFrames(chunk.startFrame, chunk.endFrame, S),
+    attempt,
   };
   const beat = (): void => ctx.heartbeat({ ...state });
   beat();
@@ -79,13 +99,24 @@ export async function resumeChunk(
   // only a dead or frozen process misses these.
   const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
   timer.unref();
+  const fence = new AbortController();
+  const signal = AbortSignal.any([ctx.cancellationSignal, fence.signal]);
+  const stopFence = ctx.info.heartbeatTimeoutMs
+    ? startFence({
+        check: () => standing(ctx),
+        heartbeatTimeoutMs: ctx.info.heartbeatTimeoutMs,
+        onLost: (reason) => {
+          ctx.log.warn('chunk attempt fenced: stopping it', { chunk: chunk.index, attempt, reason, checkpointFrame: state.checkpointFrame });
+          fence.abort(new Error(`chunk ${chunk.index} attempt ${attempt} stopped itself: ${reason}`));
+        },
+      })
+    : () => undefined;
   // One line whenever this worker drops the attempt: CANCELLED (a job cancel), TIMED_OUT / NOT_FOUND (the server
-  // gave the chunk to another attempt), WORKER_SHUTDOWN (a hand-back).
-  const signal = ctx.cancellationSignal;
+  // gave the chunk to another attempt), WORKER_SHUTDOWN (a hand-back); or the fence's reason.
   const onAbort = (): void => {
     ctx.log.warn('chunk attempt stopped', {
       chunk: chunk.index,
-      attempt: ctx.info.attempt,
+      attempt,
       reason: (signal.reason as Error | undefined)?.message ?? 'unknown',
       checkpointFrame: state.checkpointFrame,
     });
@@ -99,10 +130,13 @@ export async function resumeChunk(
     state,
     chain: plan.chain.map((p) => p.key),
     framesReused,
-    previous: ctx.info.heartbeatDetails as ChunkHeartbeat | undefined,
+    previous,
+    attempt,
+    signal,
     beat,
     stop: () => {
       clearInterval(timer);
+      stopFence();
       signal.removeEventListener('abort', onAbort);
     },
     partKey,
@@ -120,7 +154,7 @@ export async function finishChunk(storage: S3Storage, jobId: string, a: ChunkAtt
     index: chunk.index,
     frames: a.state.framesDone,
     framesReprocessed: previous ? sampledFrames(start, Math.max(start, previous.nextFrame), S) : 0,
-    attempt: Context.current().info.attempt,
+    attempt: a.attempt,
     resumedFrom: start,
     ...(a.framesReused ? { framesReused: a.framesReused } : {}),
   };
@@ -142,7 +176,21 @@ export function workerShuttingDown(signal: AbortSignal): boolean {
 export function handBack(a: ChunkAttempt): never {
   a.beat();
   Context.current().log.info('worker shutting down: chunk checkpointed and handed back', { chunk: a.chunk.index, frame: a.state.checkpointFrame });
-  throw ApplicationFailure.retryable(`GPU worker shut down; chunk ${a.chunk.index} checkpointed at frame ${a.state.checkpointFrame}`, 'WorkerShutdown');
+  // The state rides along as the failure's details: the workflow schedules the chunk again from it at once.
+  throw ApplicationFailure.create({
+    message: `GPU worker shut down; chunk ${a.chunk.index} checkpointed at frame ${a.state.checkpointFrame}`,
+    type: 'WorkerShutdown',
+    details: [{ ...a.state }],
+  });
+}
+
+/** Whether the server still lists this attempt as the running one of its activity. */
+async function standing(ctx: Context): Promise<Standing> {
+  const { workflowExecution, activityId, attempt } = ctx.info;
+  if (!workflowExecution) return 'held'; // a standalone activity: no workflow to ask
+  const description = await ctx.client.workflow.getHandle(workflowExecution.workflowId, workflowExecution.runId).describe();
+  const mine = description.raw.pendingActivities?.find((a) => a.activityId === activityId);
+  return mine && (mine.attempt ?? 1) === attempt ? 'held' : 'lost';
 }
 
 async function storedParts(storage: S3Storage, jobId: string, chunk: number): Promise<(StoredPart & { identity: string })[]> {

@@ -1,4 +1,3 @@
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType, type ChunkResult, type SpeechChunkInput, type WindowProbabilities } from '../../workflows/contracts';
 import { consumeDecoder } from '../chunks/decode-loop';
@@ -37,7 +36,14 @@ export async function detectSpeechChunk(deps: SpeechChunkDeps, input: SpeechChun
     );
   }
   const identity = partIdentity({ input: input.audio.inputEtag ?? '', model: { name: model.name, digest: await deps.models.digest(model.name) }, params });
-  const attempt = await resumeChunk(deps.storage, { jobId: input.jobId, chunk, sampleInterval: 1, identity, reuseFrom: input.reuseFrom });
+  const attempt = await resumeChunk(deps.storage, {
+    jobId: input.jobId,
+    chunk,
+    sampleInterval: 1,
+    identity,
+    reuseFrom: input.reuseFrom,
+    earlier: input.earlier,
+  });
   try {
     if (attempt.start < chunk.endFrame) await processWindows(deps, input, model, attempt);
     return await finishChunk(deps.storage, input.jobId, attempt);
@@ -47,7 +53,6 @@ export async function detectSpeechChunk(deps: SpeechChunkDeps, input: SpeechChun
 }
 
 async function processWindows({ storage, pool }: SpeechChunkDeps, input: SpeechChunkInput, model: SpeechModel, attempt: ChunkAttempt): Promise<void> {
-  const ctx = Context.current();
   const { chunk, audio, params } = input;
   const { state, chain, beat } = attempt;
   const W = audio.windowSamples;
@@ -75,9 +80,9 @@ async function processWindows({ storage, pool }: SpeechChunkDeps, input: SpeechC
   };
 
   let carry: VadCarry | null = null;
-  await consumeDecoder(decode, async () => {
+  await consumeDecoder(decode, attempt.signal, async () => {
     for await (const block of readFrameBatches(decode.frames, W * 4, BLOCK_WINDOWS)) {
-      if (ctx.cancellationSignal.aborted && !workerShuttingDown(ctx.cancellationSignal)) {
+      if (attempt.signal.aborted && !workerShuttingDown(attempt.signal)) {
         decode.kill(); // cancelled: this block is not wanted (a shutdown still stores it, below)
         break;
       }
@@ -88,17 +93,17 @@ async function processWindows({ storage, pool }: SpeechChunkDeps, input: SpeechC
       state.nextFrame += block.count;
       while (pending.length >= span) await writePart(span);
       beat();
-      if (ctx.cancellationSignal.aborted) {
+      if (attempt.signal.aborted) {
         decode.kill(); // a shutdown stores this block; a cancel does not need it
         break;
       }
     }
   });
-  if (workerShuttingDown(ctx.cancellationSignal)) {
+  if (workerShuttingDown(attempt.signal)) {
     if (pending.length) await writePart(pending.length);
     handBack(attempt);
   }
-  if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+  if (attempt.signal.aborted) throw attempt.signal.reason;
   if (pending.length) await writePart(pending.length);
   if (state.checkpointFrame !== chunk.endFrame) {
     throw new Error(`chunk ${chunk.index}: the decoder gave windows up to ${state.checkpointFrame}, not ${chunk.endFrame}`);

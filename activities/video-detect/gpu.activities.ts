@@ -1,4 +1,3 @@
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType, type ChunkResult, type DetectChunkInput, type FrameDetections, type GpuActivities, type MediaInfo } from '../../workflows/contracts';
 import { sampledFrames } from '../../workflows/plan-chunks';
@@ -60,7 +59,14 @@ async function detectChunk(deps: GpuDeps, input: DetectChunkInput): Promise<Chun
     );
   }
   const identity = partIdentity({ input: input.media.inputEtag ?? '', model: { name: model.name, digest: await deps.models.digest(model.name) }, params });
-  const attempt = await resumeChunk(deps.storage, { jobId: input.jobId, chunk, sampleInterval: params.sampleInterval, identity, reuseFrom: input.reuseFrom });
+  const attempt = await resumeChunk(deps.storage, {
+    jobId: input.jobId,
+    chunk,
+    sampleInterval: params.sampleInterval,
+    identity,
+    reuseFrom: input.reuseFrom,
+    earlier: input.earlier,
+  });
   try {
     const decodedTo = attempt.start < chunk.endFrame ? await processFrames(deps, input, model, attempt) : attempt.start;
     if (chunk.endFrame < input.media.frameCount && decodedTo < chunk.endFrame) {
@@ -82,7 +88,6 @@ async function processFrames(
   model: ResolvedModel,
   attempt: ChunkAttempt,
 ): Promise<number> {
-  const ctx = Context.current();
   const { state, chain, beat } = attempt;
   const { chunk, media, params } = input;
   const S = params.sampleInterval;
@@ -128,9 +133,9 @@ async function processFrames(
 
   let frame = start;
   try {
-    await consumeDecoder(decode, async () => {
+    await consumeDecoder(decode, attempt.signal, async () => {
       for await (const batch of readFrameBatches(decode.frames, model.input.width * model.input.height * 3, model.batch)) {
-        if (ctx.cancellationSignal.aborted) {
+        if (attempt.signal.aborted) {
           decode.kill(); // before leaving the loop closes ffmpeg's output under it
           break;
         }
@@ -144,18 +149,18 @@ async function processFrames(
         if (inFlight.length >= maxBatchesInFlight) await drain();
       }
       // A worker shutdown stores the batches in flight too; a cancel drops them.
-      if (!ctx.cancellationSignal.aborted || workerShuttingDown(ctx.cancellationSignal)) while (inFlight.length) await drain();
+      if (!attempt.signal.aborted || workerShuttingDown(attempt.signal)) while (inFlight.length) await drain();
     });
   } finally {
     // Batches still in the thread after a cancel or failure: their results are not wanted.
     for (const p of inFlight) p.catch(() => undefined);
   }
-  if (workerShuttingDown(ctx.cancellationSignal)) {
+  if (workerShuttingDown(attempt.signal)) {
     // Hand the chunk back with nothing lost: what is done goes into a short part first.
     if (pending.length) await writePart(state.nextFrame);
     handBack(attempt);
   }
-  if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+  if (attempt.signal.aborted) throw attempt.signal.reason;
   // The decoder ended: what is left is the last, possibly short, part.
   if (pending.length) await writePart(Math.min(frame, chunk.endFrame));
   beat();

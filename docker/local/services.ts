@@ -29,6 +29,9 @@ export async function startTemporal(o: TemporalOptions): Promise<ChildProcess> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--ui-port', String(o.uiPort)];
   args.push('--db-filename', o.dbFile, '--namespace', o.namespace, '--log-level', 'error', '--sqlite-pragma', 'journal_mode=wal');
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  // Task-queue priority (job priority; a lost chunk scheduled ahead of fresh ones) needs the priority matcher,
+  // off by default in server 1.29 (on in Temporal Cloud and from server 1.31).
+  args.push('--dynamic-config-value', 'matching.useNewMatcher=true');
   const child = spawn(temporalBinary(), args, { stdio: o.stdio ?? 'ignore' });
   const address = `127.0.0.1:${o.port}`;
   await waitFor(`Temporal on ${address}`, child, () => temporalCli(address, ['operator', 'namespace', 'describe', '--namespace', o.namespace]));

@@ -79,6 +79,19 @@ export interface ChunkHeartbeat {
   framesDone: number;
   /** Processed units in the chunk. */
   framesTotal: number;
+  /** The attempt that sent it, counting every attempt at the chunk (absent in heartbeats from before it was sent). */
+  attempt?: number;
+}
+
+/**
+ * A chunk scheduled again by the workflow after its attempt died (a pod lost: heartbeat timeout; or handed back
+ * at a worker shutdown), at a higher task-queue priority than fresh chunks so it does not wait behind them.
+ */
+export interface EarlierAttempts {
+  /** Attempts made at the chunk before this schedule. */
+  attempts: number;
+  /** The last heartbeat of the attempt that died, when one reached the server. */
+  lastHeartbeat?: ChunkHeartbeat;
 }
 
 export interface ChunkResult {

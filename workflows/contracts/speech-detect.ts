@@ -1,4 +1,4 @@
-import type { Chunk, ChunkedJobInput, ChunkResult, ChunkRunSummary, ChunkTally } from './chunked-job';
+import type { Chunk, ChunkedJobInput, ChunkResult, ChunkRunSummary, ChunkTally, EarlierAttempts } from './chunked-job';
 
 export const SPEECH_DETECT = 'speech-detect';
 
@@ -79,6 +79,8 @@ export interface SpeechChunkInput {
   chunk: Chunk;
   params: SpeechDetectParams;
   reuseFrom?: string;
+  /** Set when the workflow scheduled the chunk again after its attempt died. */
+  earlier?: EarlierAttempts;
 }
 
 /** One line of a speech chunk part: the speech probability of `probs.length` windows from `window`. */

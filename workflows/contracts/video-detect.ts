@@ -1,4 +1,4 @@
-import type { Chunk, ChunkedJobInput, ChunkResult, ChunkRunSummary, ChunkTally } from './chunked-job';
+import type { Chunk, ChunkedJobInput, ChunkResult, ChunkRunSummary, ChunkTally, EarlierAttempts } from './chunked-job';
 import type { MediaInfo } from './media';
 
 export const VIDEO_DETECT = 'video-detect';
@@ -44,6 +44,8 @@ export interface DetectChunkInput {
   params: VideoDetectParams;
   /** A job whose parts of this chunk are copied before processing (`VideoDetectionInput.reuseFrom`). */
   reuseFrom?: string;
+  /** Set when the workflow scheduled the chunk again after its attempt died. */
+  earlier?: EarlierAttempts;
 }
 
 /** Input of `mergeDetections`: the chunks are planned again from `media` and `params` (`planChunks`). */
