@@ -71,6 +71,11 @@ export function onlyChild(boxes: Box[], type: string): Box | undefined {
 /** Top-level boxes whose presence means the samples are not all described by one `moov`. */
 const NOT_PLAIN = new Set(['moof', 'mfra', 'hoov', 'sidx', 'ssix', 'styp']);
 
+/** Refuses a top-level box that a plain file does not hold (as soon as it is read: a fragmented file has thousands). */
+export function plainTopLevel(box: Box): void {
+  if (NOT_PLAIN.has(box.type)) throw new IndexRefused(`a '${box.type}' box at the top level (fragmented or unusual file)`);
+}
+
 /** Top-level boxes a plain file may hold at most: more are read one small request each, so refuse them. */
 export const MAX_TOP_LEVEL_BOXES = 64;
 
@@ -80,8 +85,7 @@ export const MAX_TOP_LEVEL_BOXES = 64;
  * A second `moov` is skipped, as ffmpeg skips it.
  */
 export function plainMoov(topLevel: Box[], maxMoovBytes: number): Box {
-  const odd = topLevel.find((b) => NOT_PLAIN.has(b.type));
-  if (odd) throw new IndexRefused(`a '${odd.type}' box at the top level (fragmented or unusual file)`);
+  topLevel.forEach(plainTopLevel);
   const moov = topLevel.find((b) => b.type === 'moov');
   if (!moov) throw new IndexRefused('no moov box at the top level');
   if (moov.end - moov.start > maxMoovBytes) throw new IndexRefused(`the moov box takes ${moov.end - moov.start} bytes, over ${maxMoovBytes}`);

@@ -43,6 +43,14 @@ describe('readMp4Index', () => {
     expect(bytesRead).toBeLessThan(file.length / 10);
   });
 
+  it('stops at the first fragment of a fragmented file', async () => {
+    const fragment = concat(box('moof'), box('mdat'));
+    const file = concat(mp4File(TRACK, { moovFirst: true }), ...Array.from({ length: 20 }, () => fragment));
+    const { read, reads } = memory(file);
+    await expect(readMp4Index(read, input(file))).rejects.toThrow("'moof'");
+    expect(reads).toHaveLength(4); // ftyp, moov, mdat, moof
+  });
+
   it('marks every packet a keyframe for an intra-only codec', async () => {
     const file = mp4File(TRACK);
     const { scan } = await readMp4Index(memory(file).read, { ...input(file), intraOnly: true });

@@ -6,7 +6,7 @@
  */
 import { TransientReadError } from './ffmpeg-errors';
 import type { PacketScan } from './frame-times';
-import { BOX_HEADER_BYTES, boxAt, IndexRefused, MAX_TOP_LEVEL_BOXES, plainMoov, type Box } from './iso-boxes';
+import { BOX_HEADER_BYTES, boxAt, IndexRefused, MAX_TOP_LEVEL_BOXES, plainMoov, plainTopLevel, type Box } from './iso-boxes';
 import { trackTables } from './mp4-index';
 import { indexPacketScan, trackPackets } from './mp4-timeline';
 
@@ -57,6 +57,7 @@ async function topLevelBoxes(fetch: (offset: number, length: number) => Promise<
   for (let at = 0; sizeBytes - at >= 8;) {
     if (boxes.length === MAX_TOP_LEVEL_BOXES) throw new IndexRefused(`more than ${MAX_TOP_LEVEL_BOXES} top-level boxes`);
     const box = boxAt(await fetch(at, Math.min(BOX_HEADER_BYTES, sizeBytes - at)), 0, at, sizeBytes);
+    plainTopLevel(box);
     boxes.push(box);
     at = box.end;
   }
