@@ -15,7 +15,7 @@ import {
 import { decodeFirstFrame, ffprobe } from '../media/ffmpeg';
 import { parseProbe } from '../media/probe-parse';
 import { encodeFrameRecords } from '../media/frame-times';
-import { scanPackets } from '../media/packet-scan';
+import { scanFrames } from '../media/frame-scan';
 import type { ModelRegistry } from '../inference/models/registry';
 import type { S3Storage } from '../storage/s3-storage';
 import { chunkPartKeys } from '../chunks/chunk-manifest';
@@ -44,13 +44,15 @@ export function createPipelineActivities({ storage, models }: PipelineDeps): Pip
       const { size, etag } = await headInput(storage, inputKey);
       const url = await storage.presignGet(inputKey);
       const raw = await classify(ffprobe(url, false), inputKey, FailureType.InvalidMedia, 'video');
-      const formatStart = Number(raw.format['start_time']) || 0;
-      // Reads every packet header (hours of video over HTTP: minutes), heartbeating how far it got every 5 s.
+      // A plain MP4/MOV: its index, a few range reads. Anything else: every packet header (hours of video over
+      // HTTP: minutes). Either heartbeats every 5 s, with how many packets the scan has read.
       const ctx = Context.current();
       let packets = 0;
       const beat = setInterval(() => ctx.heartbeat({ packets }), 5000);
-      const scanning = scanPackets(url, formatStart, { signal: ctx.cancellationSignal, onProgress: (n) => (packets = n), sizeBytes: size });
-      const scan = await classify(scanning, inputKey, FailureType.InvalidMedia, 'video').finally(() => clearInterval(beat));
+      const read = (offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> => storage.getRange(inputKey, offset, length, signal);
+      const scanning = scanFrames({ raw, url, read, sizeBytes: size, signal: ctx.cancellationSignal, onProgress: (n) => (packets = n) });
+      const { scan, via, bytesRead, reason } = await classify(scanning, inputKey, FailureType.InvalidMedia, 'video').finally(() => clearInterval(beat));
+      ctx.log.info('frame times found', { via, frames: scan.frames, ...(via === 'index' ? { bytesRead, sizeBytes: size } : { reason }) });
       const verdict = parseProbe(raw, size, scan);
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(`input '${inputKey}': ${verdict.message}`, FailureType.InvalidMedia);
       await classify(decodeFirstFrame(url), inputKey, FailureType.UnsupportedCodec, 'video', verdict.media.codec);
