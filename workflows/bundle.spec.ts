@@ -4,7 +4,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 it('bundles workflows/index.ts for the workflow sandbox', async () => {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('./index'),
-    logger: { ...console, trace: () => undefined, debug: () => undefined, info: () => undefined } as never,
+    logger: { ...console, trace: () => undefined, debug: () => undefined, info: () => undefined },
   });
   expect(code).toContain('videoDetectionWorkflow');
   expect(code).toContain('speechDetectionWorkflow');
