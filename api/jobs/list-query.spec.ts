@@ -1,4 +1,4 @@
-import { buildListQuery } from './list-query';
+import { buildListQuery, decodeCursor, encodeCursor } from './list-query';
 
 describe('buildListQuery', () => {
   it('lists Anvil jobs, one row per job, one row per job', () => {
@@ -9,5 +9,23 @@ describe('buildListQuery', () => {
     expect(buildListQuery({ pipeline: 'video-detect', status: 'cancelled', since: '2026-11-23T10:00:00+01:00' })).toBe(
       `AnvilPipeline IS NOT NULL AND ExecutionStatus != 'ContinuedAsNew' AND AnvilPipeline = 'video-detect' AND ExecutionStatus = 'Canceled' AND StartTime >= '2026-11-23T09:00:00.000Z'`,
     );
+  });
+});
+
+describe('list cursors', () => {
+  const query = buildListQuery({ status: 'completed' });
+  const token = Buffer.from('{"StartTime":"2026-11-23T09:00:00Z","RunID":"r"}');
+
+  it('give back the page token for the same query', () => {
+    const cursor = encodeCursor(token, query);
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor(cursor, query)).toEqual(token);
+  });
+
+  it('refuse a made-up, edited or other-query cursor', () => {
+    const cursor = encodeCursor(token, query);
+    const edited = `${cursor.slice(0, -2)}${cursor.endsWith('AA') ? 'BB' : 'AA'}`;
+    for (const bad of ['Ev', '0'.repeat(400), edited, `${cursor}x`]) expect(decodeCursor(bad, query)).toBeUndefined();
+    expect(decodeCursor(cursor, buildListQuery({ status: 'failed' }))).toBeUndefined();
   });
 });
