@@ -3,3 +3,4 @@ export { videoDetectionWorkflow, progressQuery } from './video-detect.workflow';
 export { speechDetectionWorkflow } from './speech-detect.workflow';
 export { batchScanWorkflow, batchSummaryQuery } from './batch-scan.workflow';
 export { webhookDeliveryWorkflow } from './webhook-delivery.workflow';
+export { gaussianFitWorkflow } from './gaussian-fit.workflow';
