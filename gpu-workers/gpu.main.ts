@@ -7,7 +7,7 @@ import { InferencePool } from '../activities/inference/inference-pool';
 import { ModelRegistry } from '../activities/inference/models/registry';
 import { detectHardware } from '../activities/media/hardware';
 import { S3Storage } from '../activities/storage/s3-storage';
-import { createGpuActivities } from '../activities/video-detect/gpu.activities';
+import { gpuActivities } from './activities';
 import { loadWorkerEnv } from './env';
 import { reportEventLoopStalls } from './event-loop-stalls';
 import { main, runWorker } from './run-worker';
@@ -41,7 +41,7 @@ main(async () => {
     env,
     {
       taskQueue: env.GPU_TASK_QUEUE,
-      activities: createGpuActivities({ storage, models, pool, hardware }),
+      activities: gpuActivities({ storage, models, pool, hardware }),
       maxConcurrentActivityTaskExecutions: env.GPU_SLOTS,
       // Keep the server-side resume point fresh: heartbeats reach the server at least every 5 s.
       maxHeartbeatThrottleInterval: '5s',

@@ -1,9 +1,7 @@
 /** The `pipeline` worker: every workflow plus the CPU activities. Always-on, no GPU. */
 import { ModelRegistry } from '../activities/inference/models/registry';
-import { createScanActivities } from '../activities/batch-scan/scan.activities';
-import { createEgressActivities } from '../activities/net/egress.activities';
 import { S3Storage } from '../activities/storage/s3-storage';
-import { createPipelineActivities } from '../activities/video-detect/pipeline.activities';
+import { pipelineActivities } from './activities';
 import { loadWorkerEnv } from './env';
 import { main, runWorker } from './run-worker';
 
@@ -16,7 +14,7 @@ main(async () => {
     {
       taskQueue: env.PIPELINE_TASK_QUEUE,
       ...(env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('../workflows') }),
-      activities: { ...createPipelineActivities({ storage, models }), ...createEgressActivities(storage, env), ...createScanActivities({ storage }) },
+      activities: pipelineActivities({ storage, models, egress: env }),
     },
     () => Promise.resolve(storage.destroy()),
   );

@@ -7,6 +7,7 @@
  */
 import { spawn, execFile } from 'node:child_process';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, stopProcess } from '../docker/local/services';
@@ -67,6 +68,9 @@ let docs: { tsx: Doc; compiled: Doc };
 
 beforeAll(async () => {
   await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--noCheck'], { cwd: ROOT });
+  // The model files beside the compiled code, where the images put them (dist/.anvil/models): the document lists them.
+  rmSync(join(ROOT, 'dist/.anvil'), { recursive: true, force: true });
+  symlinkSync(join(ROOT, '.anvil'), join(ROOT, 'dist/.anvil'));
   const [a, b] = await Promise.all([start(false), start(true)]);
   tsx = a;
   try {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { verifyWebhook } from '../activities/webhooks/signature';
 import type { BatchSummary } from '../workflows/contracts';
-import { makeMovingTextVideo, movingText } from './support/media';
+import { makeMovingTextVideo, makeSpeech, movingText } from './support/media';
 import { until } from './support/processes';
 import { startTestStack, type TestStack } from './support/stack';
 
@@ -134,6 +134,39 @@ describe('scheduled batch scans', () => {
     expect(a.succeeded + b.succeeded).toBe(1);
     expect(a.skipped + b.skipped + a.alreadyDone + b.alreadyDone).toBe(1);
     expect([...a.items, ...b.items].every((i) => i.key === `${prefix}long.mp4`)).toBe(true);
+  });
+
+  it('any pipeline scans the objects of its input kinds: speech-detect takes the audio and video, not the rest; a re-run none again', async () => {
+    const prefix = `speech-${run}/`;
+    const wav = join(dir(), 'scan-speech.wav');
+    await makeSpeech(wav, [0.3, 'scheduled speech', 0.5]);
+    await stack.storage.put(`${prefix}talk.wav`, readFileSync(wav), 'audio/wav');
+    await stack.storage.put(`${prefix}clip.mp4`, small, 'video/mp4');
+    await stack.storage.put(`${prefix}notes.txt`, Buffer.from('not media'), 'text/plain');
+    const id = `speech-${run}`;
+    await api()
+      .post('/v1/schedules')
+      .send({ id, spec: { interval: '1h' }, action: { prefix, pipeline: 'speech-detect', params: { chunkSeconds: 10, checkpointSeconds: 5 } } })
+      .expect(201);
+    const bad = await api()
+      .post('/v1/schedules')
+      .send({ id: `bad-${run}`, spec: { interval: '1h' }, action: { prefix, pipeline: 'speech-detect', params: { sampleInterval: 2 } } })
+      .expect(400);
+    expect(bad.body.detail).toContain('property action.params.sampleInterval should not exist');
+    await api().post(`/v1/schedules/${id}/trigger`).send({}).expect(200);
+    const firstRun = await until('a run', async () => (await get(id)).recentRuns[0]?.workflowId, 30_000, 200);
+    const first = await summary(firstRun);
+    expect(first.items.map((i) => i.key).sort()).toEqual([`${prefix}clip.mp4`, `${prefix}talk.wav`]);
+    // The clip has no audio track: its job fails by name, the batch does not.
+    expect(first).toMatchObject({ listed: 2, started: 2, succeeded: 1, failed: 1 });
+    expect(first.items.find((i) => i.key.endsWith('clip.mp4'))?.reason).toContain('no audio stream');
+    const job = first.items.find((i) => i.key.endsWith('talk.wav'))!.jobId;
+    expect((await api().get(`/v1/jobs/${job}`).expect(200)).body).toMatchObject({ pipeline: 'speech-detect', status: 'completed' });
+    // Again: the completed job is found by its manifest, the failed one by its id; nothing starts twice.
+    await new Promise((r) => setTimeout(r, 1100));
+    await api().post(`/v1/schedules/${id}/trigger`).send({}).expect(200);
+    const secondRun = await until('a second run', async () => (await get(id)).recentRuns.find((r) => r.workflowId !== firstRun)?.workflowId, 30_000, 200);
+    expect(await summary(secondRun)).toMatchObject({ alreadyDone: 1, listed: 1, started: 0, skipped: 1 });
   });
 
   it('a backfill takes the runs the cron spec had in a past range', async () => {

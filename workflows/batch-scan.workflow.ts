@@ -4,14 +4,13 @@ import {
   AnvilInputKey,
   AnvilPipeline,
   NON_RETRYABLE_FAILURES,
-  VIDEO_DETECT,
+  PIPELINES,
   type BatchItem,
   type BatchScanInput,
   type BatchSummary,
   type ScanActivities,
 } from './contracts';
 import { failureOf } from './job-events';
-import { videoDetectionWorkflow } from './video-detect.workflow';
 
 export const batchSummaryQuery = defineQuery<BatchSummary>('batchSummary');
 
@@ -56,7 +55,7 @@ export async function batchScanWorkflow(input: BatchScanInput): Promise<BatchSum
   for (const item of summary.items) {
     await condition(() => running < input.maxParallel);
     try {
-      const child = await startChild(videoDetectionWorkflow, {
+      const child = await startChild(PIPELINES[input.pipeline].workflowType, {
         workflowId: item.jobId,
         args: [
           {
@@ -74,7 +73,7 @@ export async function batchScanWorkflow(input: BatchScanInput): Promise<BatchSum
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowExecutionTimeout: `${input.job.deadlineHours} hours`,
         typedSearchAttributes: [
-          { key: AnvilPipeline, value: VIDEO_DETECT },
+          { key: AnvilPipeline, value: input.pipeline },
           { key: AnvilInputKey, value: item.key },
         ],
       });

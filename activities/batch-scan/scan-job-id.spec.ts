@@ -28,7 +28,14 @@ describe('scan job ids', () => {
     ['in/notes.txt', false],
     ['in/frame.png', false],
     ['in/folder/', false],
-  ])('%s is a scan input: %s', (key, ok) => {
-    expect(isScanInput(key)).toBe(ok);
+  ])('%s is a video scan input: %s', (key, ok) => {
+    expect(isScanInput(key, ['video'])).toBe(ok);
+  });
+
+  it('takes the input kinds of the pipeline: audio and video for speech-detect, images for an image pipeline', () => {
+    expect(isScanInput('in/talk.WAV', ['audio', 'video'])).toBe(true);
+    expect(isScanInput('in/talk.mp4', ['audio', 'video'])).toBe(true);
+    expect(isScanInput('in/talk.wav', ['video'])).toBe(false);
+    expect(isScanInput('in/frame.png', ['image'])).toBe(true);
   });
 });

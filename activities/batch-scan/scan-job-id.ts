@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SCAN_EXTENSIONS } from '../../workflows/contracts';
+import { SCAN_EXTENSIONS, type InputKind } from '../../workflows/contracts';
 
 /** JSON with sorted keys, so equal params always hash the same. */
 export function canonicalJson(value: unknown): string {
@@ -25,7 +25,8 @@ export function scanJobId(pipeline: string, params: object, key: string, etag: s
   return `${pipeline}-scan-${digest.slice(0, 32)}`;
 }
 
-export function isScanInput(key: string): boolean {
+/** Whether an object's name is an input of one of `kinds` (by extension: a scan lists, it does not download). */
+export function isScanInput(key: string, kinds: readonly InputKind[]): boolean {
   const name = key.toLowerCase();
-  return !name.endsWith('/') && SCAN_EXTENSIONS.some((ext) => name.endsWith(ext));
+  return !name.endsWith('/') && kinds.some((kind) => SCAN_EXTENSIONS[kind].some((ext) => name.endsWith(ext)));
 }

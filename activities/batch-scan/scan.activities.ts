@@ -1,4 +1,5 @@
-import { resultKeys, type ScanActivities } from '../../workflows/contracts';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType, PIPELINE_NAMES, pipelineDefinition, resultKeys, type ScanActivities } from '../../workflows/contracts';
 import { ObjectNotFoundError, type S3Storage } from '../storage/s3-storage';
 import { isScanInput, scanJobId } from './scan-job-id';
 
@@ -20,7 +21,9 @@ export function createScanActivities({ storage }: { storage: S3Storage }): ScanA
     );
   return {
     async listScanObjects({ prefix, pipeline, params, maxObjects }) {
-      const { objects } = await storage.listObjects(prefix, isScanInput);
+      const kinds = pipelineDefinition(pipeline)?.inputKinds;
+      if (!kinds) throw ApplicationFailure.nonRetryable(`unknown pipeline '${pipeline}' (pipelines: ${PIPELINE_NAMES.join(', ')})`, FailureType.InvalidParams);
+      const { objects } = await storage.listObjects(prefix, (key) => isScanInput(key, kinds));
       const named = objects.filter((o) => o.size > 0).map((o) => ({ ...o, jobId: scanJobId(pipeline, params, o.key, o.etag) }));
       const done: boolean[] = [];
       for (let i = 0; i < named.length; i += CONCURRENCY) done.push(...(await Promise.all(named.slice(i, i + CONCURRENCY).map((o) => completed(o.jobId)))));

@@ -1,18 +1,16 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType } from '../../workflows/contracts';
 import {
-  GAUSSIAN_FIT_DEFAULTS,
   gaussianFitKeys,
-  gaussianFitParamErrors,
+  gaussianFitPipeline,
   type FitGaussiansInput,
   type GaussianFitActivities,
   type GaussianFitHeartbeat,
-  type GaussianFitParams,
   type GaussianFitResult,
   type GaussiansFile,
 } from '../../workflows/contracts/gaussian-fit';
 import { headInput } from '../media/input-checks';
+import { checkedParams } from '../pipelines/job-params';
 import { ObjectNotFoundError, type S3Storage } from '../storage/s3-storage';
 import { decodeCheckpoint, encodeCheckpoint, fitIdentity } from './checkpoint';
 import { runFitLoop } from './fit-loop';
@@ -44,7 +42,7 @@ export function createGaussianFitActivities(deps: GaussianFitDeps): GaussianFitA
 async function fitGaussians({ storage, heartbeatEveryMs = 1000 }: GaussianFitDeps, input: FitGaussiansInput): Promise<GaussianFitResult> {
   const ctx = Context.current();
   const signal = ctx.cancellationSignal;
-  const params = checkedParams(input.params);
+  const params = checkedParams(gaussianFitPipeline, input.params);
   const keys = gaussianFitKeys(input.jobId);
   const { etag } = await headInput(storage, input.inputKey);
   const decoded = await loadImage(await storage.presignGet(input.inputKey), input.inputKey, params.size, signal);
@@ -98,14 +96,6 @@ async function fitGaussians({ storage, heartbeatEveryMs = 1000 }: GaussianFitDep
     iterationsRecomputed: previous ? Math.max(0, previous.iteration - start) : 0,
     attempts: attempt,
   };
-}
-
-/** The params with defaults filled in; out of range: `InvalidParams`, non-retryable. */
-function checkedParams(given: Partial<GaussianFitParams>): GaussianFitParams {
-  const params = { ...GAUSSIAN_FIT_DEFAULTS, ...given };
-  const errors = gaussianFitParamErrors(params);
-  if (errors.length) throw ApplicationFailure.nonRetryable(`invalid gaussian-fit params: ${errors.join('; ')}`, FailureType.InvalidParams);
-  return params;
 }
 
 /** The stored state when there is a checkpoint of this identity; none (start over) otherwise. */

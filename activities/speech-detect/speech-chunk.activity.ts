@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType, type ChunkResult, type SpeechChunkInput, type WindowProbabilities } from '../../workflows/contracts';
+import { FailureType, type ChunkResult, type GpuActivities, type SpeechChunkInput, type WindowProbabilities } from '../../workflows/contracts';
 import { consumeDecoder } from '../chunks/decode-loop';
 import { partIdentity } from '../chunks/part-identity';
 import { finishChunk, handBack, resumeChunk, workerShuttingDown, type ChunkAttempt } from '../chunks/resume-chunk';
@@ -26,6 +26,11 @@ const BLOCK_WINDOWS = 256;
  * the windows' probabilities as a part at a key naming the window range; a retry resumes after the stored
  * parts (the model state restarts there: a few windows of warm-up, far below a segment's resolution).
  */
+/** The GPU activity of `speech-detect`: decode + VAD of window ranges, with checkpoints and resume. */
+export function createSpeechGpuActivities(deps: SpeechChunkDeps): Pick<GpuActivities, 'detectSpeechChunk'> {
+  return { detectSpeechChunk: (input) => detectSpeechChunk(deps, input) };
+}
+
 export async function detectSpeechChunk(deps: SpeechChunkDeps, input: SpeechChunkInput): Promise<ChunkResult> {
   const { params, chunk } = input;
   const model = deps.models.speech(params.model);

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import {
   FailureType,
+  speechDetectPipeline,
   SPEECH_DETECT,
   speechResultKeys,
   type AudioInfo,
@@ -18,7 +19,7 @@ import { decodeFirstFrame, ffprobe } from '../media/ffmpeg';
 import { classify, headInput } from '../media/input-checks';
 import { parseAudioProbe } from '../media/probe-parse';
 import type { S3Storage } from '../storage/s3-storage';
-import { checkSpeechParams } from './params';
+import { checkedParams } from '../pipelines/job-params';
 import { speechSegments } from './speech-segments';
 
 /** CPU activities of `speech-detect`: probe the audio stream, merge window probabilities into segments. */
@@ -31,11 +32,7 @@ export function createSpeechPipelineActivities({
 }): Pick<PipelineActivities, 'probeAudio' | 'mergeSpeech'> {
   return {
     async probeAudio({ inputKey, params }: { inputKey: string; params: SpeechDetectParams }): Promise<AudioInfo> {
-      const problems = checkSpeechParams(params, models.names('speech'));
-      if (problems.length) {
-        const type = problems.some((p) => p.startsWith('unknown model')) ? FailureType.UnknownModel : FailureType.InvalidParams;
-        throw ApplicationFailure.nonRetryable(problems.join('; '), type);
-      }
+      checkedParams(speechDetectPipeline, params, models);
       const model = models.speech(params.model)!;
       const { size, etag } = await headInput(storage, inputKey);
       const url = await storage.presignGet(inputKey);

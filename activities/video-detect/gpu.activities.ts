@@ -21,7 +21,6 @@ import type { Hardware } from '../media/hardware';
 import type { S3Storage } from '../storage/s3-storage';
 import { consumeDecoder } from '../chunks/decode-loop';
 import { finishChunk, handBack, resumeChunk, workerShuttingDown, type ChunkAttempt } from '../chunks/resume-chunk';
-import { detectSpeechChunk } from '../speech-detect/speech-chunk.activity';
 import { partSpan } from '../chunks/chunk-checkpoints';
 import { partIdentity } from '../chunks/part-identity';
 import { toJsonl } from './frame-lines';
@@ -35,12 +34,9 @@ export interface GpuDeps {
   maxBatchesInFlight?: number;
 }
 
-/** GPU activities: decode + inference of frame ranges (video) and window ranges (speech), with checkpoints and resume. */
-export function createGpuActivities(deps: GpuDeps): GpuActivities {
-  return {
-    detectChunk: (input) => detectChunk(deps, input),
-    detectSpeechChunk: (input) => detectSpeechChunk(deps, input),
-  };
+/** The GPU activity of `video-detect`: decode + inference of frame ranges, with checkpoints and resume. */
+export function createVideoDetectGpuActivities(deps: GpuDeps): Pick<GpuActivities, 'detectChunk'> {
+  return { detectChunk: (input) => detectChunk(deps, input) };
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   frameTimesKey,
   resultKeys,
   VIDEO_DETECT,
+  videoDetectPipeline,
   type MediaInfo,
   type MergeInput,
   type PipelineActivities,
@@ -22,25 +23,19 @@ import { chunkPartKeys } from '../chunks/chunk-manifest';
 import { runSummary, writeSummaryAndManifest } from '../chunks/run-summary';
 import { planChunks } from '../../workflows/plan-chunks';
 import { classify, headInput } from '../media/input-checks';
-import { createSpeechPipelineActivities } from '../speech-detect/speech-pipeline.activities';
 import { parseJsonl, toJsonl, verifyChunkFrames } from './frame-lines';
-import { checkParams } from './params';
+import { checkedParams } from '../pipelines/job-params';
 
 export interface PipelineDeps {
   storage: S3Storage;
   models: ModelRegistry;
 }
 
-/** CPU activities of the pipelines (video-detect here, speech-detect beside), over injected adapters. */
-export function createPipelineActivities({ storage, models }: PipelineDeps): PipelineActivities {
+/** CPU activities of `video-detect` (and the chunk runner's cleanup after a cancel), over injected adapters. */
+export function createVideoDetectPipelineActivities({ storage, models }: PipelineDeps): Omit<PipelineActivities, 'probeAudio' | 'mergeSpeech'> {
   return {
-    ...createSpeechPipelineActivities({ storage, models }),
     async probeMedia({ jobId, inputKey, params }: { jobId?: string; inputKey: string; params: VideoDetectParams }): Promise<MediaInfo> {
-      const problems = checkParams(params, models.names('image'));
-      if (problems.length) {
-        const type = problems.some((p) => p.startsWith('unknown model')) ? FailureType.UnknownModel : FailureType.InvalidParams;
-        throw ApplicationFailure.nonRetryable(problems.join('; '), type);
-      }
+      checkedParams(videoDetectPipeline, params, models);
       const { size, etag } = await headInput(storage, inputKey);
       const url = await storage.presignGet(inputKey);
       const raw = await classify(ffprobe(url, false), inputKey, FailureType.InvalidMedia, 'video');

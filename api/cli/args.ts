@@ -1,6 +1,8 @@
 /** The CLI's flags and help, and the pure builders that turn flags into API requests. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CliError, EXIT, parseParams } from './format';
+import { PIPELINE_NAMES } from '../../workflows/contracts';
+import { CliError, EXIT } from './format';
+import { pipelinesHelp, typedParams } from './pipeline-params';
 
 export const HELP = `anvil — durable GPU pipelines on Temporal, from the terminal
 
@@ -8,7 +10,7 @@ usage: anvil <command> [options]
 
 jobs
   submit <file|s3-key|https-url>   upload a local file (progress bar), then submit a job
-      [--pipeline video-detect|speech-detect] [--model m] [--param k=v ...] [--priority 1-5]
+      [--pipeline ${PIPELINE_NAMES.join('|')}] [--model m] [--param k=v ...] [--priority 1-5]
       [--idempotency-key k] [--webhook url] [--watch]
       [--upload auto|direct|presigned]   auto: through the API up to 32 MiB, presigned (multipart) straight to S3 above
   status [job-id] [--status s] [--pipeline p] [--limit n]   a job, or a table of jobs with progress
@@ -16,7 +18,7 @@ jobs
   results <job-id> [-o dir]        download the result files
   cancel <job-id>                  stop a running job
   retry <job-id>                   run a failed/cancelled job again, reusing finished chunks
-  pipelines | models               what can run
+  pipelines | models               what can run (anvil submit --help: every pipeline's params)
 schedules (batch scans of an S3 prefix)
   schedules list | get <id> | delete <id> | pause <id> [--note n] | unpause <id> | trigger <id> [--overlap p]
   schedules create --prefix p (--cron "0 2 * * *" ... | --every 1h) [--id id] [--timezone tz] [--jitter 30s]
@@ -71,6 +73,18 @@ const OPTIONS = {
 
 export type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
+/** `anvil submit --help`: the submit usage, then every registered pipeline's params. */
+export function submitHelp(): string {
+  const usage = HELP.split('\n').filter(
+    (line, i, all) =>
+      line.startsWith('  submit') ||
+      (i > 0 && all[i - 1]!.startsWith('  submit')) ||
+      line.startsWith('      [--idempotency-key') ||
+      line.startsWith('      [--upload'),
+  );
+  return `${usage.join('\n')}\n\npipelines and their params (--param k=v; --model m is --param model=m)\n${pipelinesHelp()}`;
+}
+
 export function parseCommandLine(argv: string[]): { flags: Flags; command: string | undefined; args: string[] } {
   try {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -94,9 +108,9 @@ function int(flags: Flags, name: 'priority' | 'limit' | 'max-parallel' | 'max-ob
   return Number(raw);
 }
 
-function params(flags: Flags): Record<string, string | number> {
+function params(flags: Flags, pipeline: string): Record<string, string | number | boolean> {
   try {
-    return { ...parseParams(flags.param ?? []), ...(flags.model ? { model: flags.model } : {}) };
+    return { ...typedParams(pipeline, flags.param ?? []), ...(flags.model ? { model: flags.model } : {}) };
   } catch (err) {
     throw new CliError((err as Error).message, EXIT.usage);
   }
@@ -122,11 +136,12 @@ export function uploadMode(flags: Flags): UploadMode {
 
 /** `POST /v1/jobs`: body and headers. */
 export function submitRequest(flags: Flags, input: JobInput): { body: Record<string, unknown>; headers: Record<string, string> } {
-  const p = params(flags);
+  const pipeline = flags.pipeline ?? 'video-detect';
+  const p = params(flags, pipeline);
   const priority = int(flags, 'priority');
   return {
     body: {
-      pipeline: flags.pipeline ?? 'video-detect',
+      pipeline,
       input,
       ...(Object.keys(p).length ? { params: p } : {}),
       ...(priority !== undefined ? { priority } : {}),
@@ -182,7 +197,8 @@ function schedulePolicies(flags: Flags, current: SchedulePolicies | null = null)
 
 /** Action flags over an action (the current one for an update): params merge, the rest replace. */
 function scheduleAction(flags: Flags, current: ScheduleAction | null): ScheduleAction | undefined {
-  const p = params(flags);
+  const pipeline = flags.pipeline ?? current?.pipeline ?? 'video-detect';
+  const p = params(flags, pipeline);
   const maxParallel = int(flags, 'max-parallel');
   const maxObjects = int(flags, 'max-objects');
   const changed = flags.prefix || flags.pipeline || Object.keys(p).length || maxParallel !== undefined || maxObjects !== undefined;
@@ -190,7 +206,7 @@ function scheduleAction(flags: Flags, current: ScheduleAction | null): ScheduleA
   const merged = { ...(current?.params ?? {}), ...p };
   return {
     prefix: need(flags.prefix ?? current?.prefix, '--prefix'),
-    pipeline: flags.pipeline ?? current?.pipeline ?? 'video-detect',
+    pipeline,
     ...(Object.keys(merged).length ? { params: merged } : {}),
     ...((maxParallel ?? current?.maxParallel) !== undefined ? { maxParallel: maxParallel ?? current?.maxParallel } : {}),
     ...((maxObjects ?? current?.maxObjects) !== undefined ? { maxObjects: maxObjects ?? current?.maxObjects } : {}),

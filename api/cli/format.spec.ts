@@ -1,4 +1,4 @@
-import { bar, duration, exitCodeForJob, exitCodeForStatus, isLoopbackUrl, jobRow, parseParams, progressLine, resultFileName, sseParser, table } from './format';
+import { bar, duration, exitCodeForJob, exitCodeForStatus, isLoopbackUrl, jobRow, progressLine, resultFileName, sseParser, table } from './format';
 
 describe('CLI formatting', () => {
   it.each([
@@ -47,11 +47,6 @@ describe('CLI formatting', () => {
       { event: 'progress', data: '{"a":1}' },
       { event: 'completed', data: 'x\ny' },
     ]);
-  });
-
-  it('parses --param pairs', () => {
-    expect(parseParams(['sampleInterval=5', 'model=pp-ocr-det', 'confidence=0.4'])).toEqual({ sampleInterval: 5, model: 'pp-ocr-det', confidence: 0.4 });
-    expect(() => parseParams(['oops'])).toThrow('key=value');
   });
 
   it('makes a status row with percent, rate and eta for running jobs only', () => {

@@ -134,15 +134,3 @@ export function isLoopbackUrl(url: string): boolean {
     return false;
   }
 }
-
-/** `k=v` params: numbers where they parse, strings otherwise. */
-export function parseParams(pairs: string[]): Record<string, string | number> {
-  const params: Record<string, string | number> = {};
-  for (const pair of pairs) {
-    const i = pair.indexOf('=');
-    if (i <= 0) throw new Error(`--param takes key=value, got '${pair}'`);
-    const value = pair.slice(i + 1);
-    params[pair.slice(0, i)] = value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
-  }
-  return params;
-}

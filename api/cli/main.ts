@@ -2,7 +2,7 @@
  * `anvil`: every job operation of the Anvil API from a terminal. A plain HTTP client: no Temporal, no S3 SDK.
  * Run `anvil --help` (or `npm run anvil -- --help`). Exit codes: see HELP in args.ts.
  */
-import { HELP, need, parseCommandLine } from './args';
+import { HELP, need, parseCommandLine, submitHelp } from './args';
 import { ApiClient, resolveToken } from './client';
 import { CliError, EXIT } from './format';
 import { cancelOrRetry, models, pipelines, results, status, submit, watch } from './jobs.commands';
@@ -10,6 +10,10 @@ import { schedules } from './schedules.commands';
 
 async function main(argv: string[]): Promise<number> {
   const { flags, command, args } = parseCommandLine(argv);
+  if (flags.help && command === 'submit') {
+    process.stdout.write(submitHelp());
+    return EXIT.ok;
+  }
   if (flags.help || !command) {
     process.stdout.write(HELP);
     return command || flags.help ? EXIT.ok : EXIT.usage;

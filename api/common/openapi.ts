@@ -12,6 +12,9 @@ import {
   SwaggerModule,
 } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { PIPELINE_NAMES, PIPELINES } from '../../workflows/contracts';
+import { paramsJsonSchema, paramsSchemaName } from '../pipelines/params-schema';
+import { addValidationConstraints } from './validation-schema';
 
 /**
  * Every OpenAPI fact is stated explicitly here and in the controllers (types of bodies, params, responses):
@@ -43,6 +46,7 @@ const WHY: Record<number, string> = {
   413: 'the request body is too large',
   415: 'unsupported content type',
   422: 'understood but refused (see detail)',
+  429: 'too many requests: over the rate limit or the open event streams (see Retry-After)',
   503: 'a dependency (Temporal) does not answer',
 };
 
@@ -56,9 +60,9 @@ export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecor
   );
 }
 
-/** A route behind the bearer token: declares the scheme and its 401/403 answers. */
+/** A route behind the bearer token: declares the scheme and its 401/403 answers, and the 429 of a token over its rate limit. */
 export function ApiAuth(): MethodDecorator & ClassDecorator {
-  return applyDecorators(ApiBearerAuth(BEARER), ApiProblems(401, 403));
+  return applyDecorators(ApiBearerAuth(BEARER), ApiProblems(401, 403, 429));
 }
 
 /** A path parameter, typed explicitly (no decorator metadata under tsx). */
@@ -66,9 +70,20 @@ export function ApiPathParam(name: string, description: string, example?: string
   return ApiParam({ name, type: String, required: true, description, ...(example === undefined ? {} : { example }) });
 }
 
-/** Builds the served document: title, the bearer scheme, every route. */
-export function buildOpenApi(app: INestApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(
+/** What this deployment accepts beyond the code: its settings and models. */
+export interface DeploymentFacts {
+  /** UPLOAD_MAX_BYTES: POST /v1/uploads refuses a larger file (413). */
+  uploadMaxBytes: number;
+  /** What `params.model` may name, by model kind (a pipeline's `modelKind`). */
+  models: { image: string[]; speech: string[] };
+}
+
+/**
+ * Builds the served document: title, the bearer scheme, every route, request schemas with every constraint
+ * validation applies, and this deployment's facts (limits, model names) where a schema can state them.
+ */
+export function buildOpenApi(app: INestApplication, facts: DeploymentFacts): OpenAPIObject {
+  const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Anvil')
@@ -77,4 +92,18 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'an API token: `npm run token -- <name> <scopes>`' }, BEARER)
       .build(),
   );
+  addValidationConstraints(doc);
+  // Each pipeline's params, from its definition in the registry (CreateJobDto.params refers to them).
+  const schemas = ((doc.components ??= {}).schemas ??= {});
+  for (const name of PIPELINE_NAMES) {
+    const definition = PIPELINES[name];
+    schemas[paramsSchemaName(name)] = paramsJsonSchema(definition, definition.modelKind ? facts.models[definition.modelKind] : undefined);
+  }
+  const property = (schema: string, name: string): Record<string, unknown> => {
+    const found = (doc.components?.schemas?.[schema] as { properties?: Record<string, Record<string, unknown>> } | undefined)?.properties?.[name];
+    if (!found) throw new Error(`the document has no ${schema}.${name}`);
+    return found;
+  };
+  property('CreateUploadDto', 'size')['maximum'] = facts.uploadMaxBytes;
+  return doc;
 }

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { CreateJobDto, VideoDetectParamsDto } from '../jobs/dto/create-job.dto';
-import { validationMessages } from './validation';
+import { CreateJobDto } from '../jobs/dto/create-job.dto';
+import { isDateTime, validationMessages } from './validation';
 
 const messages = (body: object): string[] =>
   validationMessages(validateSync(plainToInstance(CreateJobDto, body), { whitelist: true, forbidNonWhitelisted: true }));
@@ -26,11 +26,20 @@ describe('validationMessages: each field named once, by its full path', () => {
   });
 });
 
-describe('params messages', () => {
-  it('name an unknown param once: property params.x should not exist', () => {
-    const errors = validateSync(plainToInstance(VideoDetectParamsDto, { x: 1, sampleInterval: 0 }), { whitelist: true, forbidNonWhitelisted: true });
-    expect(validationMessages(errors, 'params')).toEqual(
-      expect.arrayContaining(['property params.x should not exist', 'params.sampleInterval must not be less than 1']),
-    );
-  });
+describe('isDateTime: RFC 3339, as OpenAPI date-time', () => {
+  it.each(['2026-11-23T09:00:00Z', '0057-07-26T16:19:41+20:34', '2024-02-29T23:59:59.123456789-05:00', '2026-01-01t00:00:00z', '0000-01-01T00:00:00Z'])(
+    '%s is one',
+    (value) => expect(isDateTime(value)).toBe(true),
+  );
+  it.each([
+    '2026-02-29T00:00:00Z',
+    '2026-13-01T00:00:00Z',
+    '2026-11-23',
+    '2026-W47',
+    '2026-11-23T09:00Z',
+    '2026-11-23T24:00:00Z',
+    '2016-12-31T23:59:60Z',
+    '',
+    7,
+  ])('%s is not', (value) => expect(isDateTime(value)).toBe(false));
 });

@@ -31,7 +31,7 @@ import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import { withRetryingSteps, withRunningChunks } from './live-progress';
 import { MODEL_REGISTRY, STORAGE } from './tokens';
-import { pipelineOf, PIPELINES, type ApiPipeline, type JobResult } from './pipelines';
+import { pipelineOf, PIPELINES, validateParams, type ApiPipeline, type JobResult } from './pipelines';
 import { canonicalJson } from '../../activities/chunks/part-identity';
 import { checkSameRequest, keyReused, REQUEST_HASH_MEMO, requestHash } from './idempotency';
 import { storeInputUrl, submittedInputUrl } from './input-url';
@@ -60,7 +60,7 @@ export class JobsService {
   async create(dto: CreateJobDto, idempotencyKey?: string): Promise<StartedJob> {
     checkIdempotencyKey(idempotencyKey);
     const pipeline = PIPELINES[dto.pipeline];
-    const { params, problems } = pipeline.params(dto.params ?? {}, this.models);
+    const { params, problems } = validateParams(pipeline, dto.params, this.models);
     if (dto.input.key !== undefined && dto.input.url !== undefined) problems.push('input takes a key or a url, not both');
     if (dto.input.url !== undefined) problems.push(...[await outboundUrlProblem(dto.input.url, this.egress, 'input.url')].filter(isDefined));
     if (dto.webhook) {

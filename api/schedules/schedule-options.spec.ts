@@ -29,16 +29,15 @@ describe('schedule options', () => {
     expect(buildPolicies({ overlap: 'BUFFER_ONE', pauseOnFailure: true })).toEqual({ overlap: 'BUFFER_ONE', catchupWindow: '1d', pauseOnFailure: true });
   });
 
+  const models = { names: () => ['pp-ocr-det'] };
   const env = { GPU_TASK_QUEUE: 'gpu', JOB_MAX_PARALLEL_CHUNKS: 4, JOB_HEARTBEAT_TIMEOUT_SECONDS: 30, JOB_DEADLINE_HOURS: 72 } as ApiEnv;
 
   it('builds the batch input with job defaults, and validates params like a job', () => {
-    const { input, problems } = buildBatchInput({ prefix: 'incoming/', pipeline: 'video-detect', params: { sampleInterval: 5 } }, env, ['pp-ocr-det']);
+    const { input, problems } = buildBatchInput({ prefix: 'incoming/', pipeline: 'video-detect', params: { sampleInterval: 5 } }, env, models);
     expect(problems).toEqual([]);
     expect(input).toMatchObject({ prefix: 'incoming/', maxParallel: 4, maxObjects: 500, params: { model: 'pp-ocr-det', sampleInterval: 5, chunkFrames: 900 } });
     expect(input.job).toEqual({ gpuTaskQueue: 'gpu', maxParallelChunks: 4, heartbeatTimeoutSeconds: 30, deadlineHours: 72 });
-    const bad = buildBatchInput({ prefix: 'x/', pipeline: 'video-detect', params: { model: 'nope' }, webhook: { url: 'https://h.example.com' } }, env, [
-      'pp-ocr-det',
-    ]);
-    expect(bad.problems).toEqual([expect.stringContaining("action.params: unknown model 'nope'"), expect.stringContaining('WEBHOOK_SECRET')]);
+    const bad = buildBatchInput({ prefix: 'x/', pipeline: 'video-detect', params: { model: 'nope' }, webhook: { url: 'https://h.example.com' } }, env, models);
+    expect(bad.problems).toEqual([expect.stringContaining("action.params.model: unknown model 'nope'"), expect.stringContaining('WEBHOOK_SECRET')]);
   });
 });

@@ -1,7 +1,8 @@
 import type { ScheduleOptions, ScheduleSpec } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import { checkParams } from '../../activities/video-detect/params';
-import { BATCH_SCAN_DEFAULTS, DEFAULT_WEBHOOK_EVENTS, VIDEO_DETECT_DEFAULTS, type BatchScanInput, type VideoDetectParams } from '../../workflows/contracts';
+import type { ModelRegistry } from '../../activities/inference/models/registry';
+import { BATCH_SCAN_DEFAULTS, DEFAULT_WEBHOOK_EVENTS, type BatchScanInput } from '../../workflows/contracts';
+import { pipelineOf, validateParams } from '../jobs/pipelines';
 import type { ApiEnv } from '../env';
 import type { ScheduleActionDto, SchedulePoliciesDto, ScheduleSpecDto } from './dto/schedule.dto';
 
@@ -60,18 +61,15 @@ export function buildPolicies(p: SchedulePoliciesDto = {}): NonNullable<Schedule
 }
 
 /** The batch-scan input every run of the schedule gets; problems are the job validation's, prefixed. */
-export function buildBatchInput(action: ScheduleActionDto, env: ApiEnv, models: string[]): { input: BatchScanInput; problems: string[] } {
-  const params: VideoDetectParams = {
-    ...VIDEO_DETECT_DEFAULTS,
-    ...(Object.fromEntries(Object.entries(action.params ?? {}).filter(([, v]) => v !== undefined)) as Partial<VideoDetectParams>),
-  };
-  const problems = checkParams(params, models).map((p) => `action.params: ${p}`);
+export function buildBatchInput(action: ScheduleActionDto, env: ApiEnv, models: Pick<ModelRegistry, 'names'>): { input: BatchScanInput; problems: string[] } {
+  const pipeline = pipelineOf(action.pipeline);
+  const { params, problems } = validateParams(pipeline, action.params, models, 'action.params');
   if (action.webhook && !env.WEBHOOK_SECRET)
     problems.push('webhooks are not configured on this deployment (set WEBHOOK_SECRET on the API and the pipeline worker)');
   return {
     input: {
       prefix: action.prefix,
-      pipeline: 'video-detect',
+      pipeline: action.pipeline,
       params,
       maxParallel: action.maxParallel ?? BATCH_SCAN_DEFAULTS.maxParallel,
       maxObjects: action.maxObjects ?? BATCH_SCAN_DEFAULTS.maxObjects,

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { ModelRegistry } from '../../activities/inference/models/registry';
@@ -103,7 +103,7 @@ export class SchedulesService {
   async backfill(id: string, dto: BackfillDto): Promise<ScheduleView> {
     const start = new Date(dto.start);
     const end = new Date(dto.end);
-    if (!(start < end)) throw new BadRequestException('backfill start must be before end');
+    if (!(start < end)) throw new UnprocessableEntityException('backfill start must be before end');
     await this.call(id, (h) => h.backfill({ start, end, overlap: dto.overlap ?? 'ALLOW_ALL' }));
     return this.get(id);
   }
@@ -135,7 +135,7 @@ export class SchedulesService {
   }
 
   private async batchInput(action: ScheduleActionDto, problems: string[]): Promise<BatchScanInput> {
-    const { input, problems: more } = buildBatchInput(action, this.env, this.models.names('image'));
+    const { input, problems: more } = buildBatchInput(action, this.env, this.models);
     const all = [...problems, ...more];
     if (action.webhook) {
       const problem = await outboundUrlProblem(action.webhook.url, egressPolicyFromEnv(this.env), 'action.webhook.url');

@@ -5,14 +5,14 @@
 import { text } from 'node:stream/consumers';
 import { ModelRegistry } from '../../activities/inference/models/registry';
 import { S3Storage } from '../../activities/storage/s3-storage';
-import { createPipelineActivities } from '../../activities/video-detect/pipeline.activities';
+import { createVideoDetectPipelineActivities } from '../../activities/video-detect/pipeline.activities';
 import { loadWorkerEnv } from '../../gpu-workers/env';
 import type { MergeInput } from '../../workflows/contracts';
 
 void (async () => {
   const storage = S3Storage.fromEnv(loadWorkerEnv(process.env));
   const input = JSON.parse(await text(process.stdin)) as MergeInput;
-  const result = await createPipelineActivities({ storage, models: new ModelRegistry() }).mergeDetections(input);
+  const result = await createVideoDetectPipelineActivities({ storage, models: new ModelRegistry() }).mergeDetections(input);
   process.stdout.write(JSON.stringify({ result, heapMiB: process.memoryUsage().heapUsed / 1024 ** 2 }));
   storage.destroy();
 })();

@@ -11,12 +11,9 @@ import { randomUUID } from 'node:crypto';
 import { InferencePool } from '../../activities/inference/inference-pool';
 import { ModelRegistry } from '../../activities/inference/models/registry';
 import { detectHardware } from '../../activities/media/hardware';
-import { createScanActivities } from '../../activities/batch-scan/scan.activities';
-import { createEgressActivities } from '../../activities/net/egress.activities';
 import { S3Storage } from '../../activities/storage/s3-storage';
-import { createGpuActivities } from '../../activities/video-detect/gpu.activities';
-import { createPipelineActivities } from '../../activities/video-detect/pipeline.activities';
 import { createApp } from '../../api/app';
+import { gpuActivities, pipelineActivities } from '../../gpu-workers/activities';
 import { loadApiEnv } from '../../api/env';
 import { loadWorkerEnv } from '../../gpu-workers/env';
 import { parseJsonl } from '../../activities/video-detect/frame-lines';
@@ -61,12 +58,12 @@ export async function startTestStack(opts: { env?: NodeJS.ProcessEnv; apiEnv?: N
       connection,
       taskQueue: pipelineQueue,
       workflowsPath: require.resolve('../../workflows'),
-      activities: { ...createPipelineActivities({ storage, models }), ...createEgressActivities(storage, env), ...createScanActivities({ storage }) },
+      activities: pipelineActivities({ storage, models, egress: env }),
     }),
     Worker.create({
       connection,
       taskQueue: gpuQueue,
-      activities: createGpuActivities({ storage: gpuStorage, models, pool, hardware }),
+      activities: gpuActivities({ storage: gpuStorage, models, pool, hardware }),
       maxConcurrentActivityTaskExecutions: 1,
       maxHeartbeatThrottleInterval: '2s',
     }),

@@ -39,7 +39,7 @@ export interface EgressActivities {
 
 /** CPU activity of `batch-scan`, on the `pipeline` queue. */
 export interface ScanActivities {
-  /** Video objects under a prefix whose job has not completed (key order, at most `maxObjects`), each with its deterministic job id. */
+  /** Objects of the pipeline's input kinds under a prefix whose job has not completed (key order, at most `maxObjects`), each with its deterministic job id. */
   listScanObjects(input: {
     prefix: string;
     pipeline: string;

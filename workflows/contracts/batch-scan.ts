@@ -1,13 +1,15 @@
-import type { VideoDetectParams } from './video-detect';
+import type { InputKind } from './pipeline-definition';
+import type { PipelineName } from './pipelines';
 import type { WebhookSubscription } from './webhooks';
 
 /** Input of `batchScanWorkflow`: the action of a schedule (or a one-off batch). */
 export interface BatchScanInput {
   /** S3 prefix to scan, e.g. `incoming/`. */
   prefix: string;
-  pipeline: 'video-detect';
+  /** Any registered pipeline: the scan submits the objects whose kind it reads (`inputKinds`). */
+  pipeline: PipelineName;
   /** Full params (defaults applied) every job of the batch runs with. */
-  params: VideoDetectParams;
+  params: object;
   /** Child jobs running at once. */
   maxParallel: number;
   /** Objects processed per run; the rest waits for the next run (the summary says `truncated`). Keeps history bounded. */
@@ -38,7 +40,7 @@ export interface BatchItem {
 
 export interface BatchSummary {
   prefix: string;
-  /** Video objects under the prefix whose job had not completed yet (at most `maxObjects`). */
+  /** Objects of the pipeline's input kinds under the prefix whose job had not completed yet (at most `maxObjects`). */
   listed: number;
   /** Objects whose job completed in an earlier run (found by the manifest it left in S3, so also after Temporal's retention). */
   alreadyDone: number;
@@ -51,8 +53,12 @@ export interface BatchSummary {
   items: BatchItem[];
 }
 
-/** File names a scan treats as video inputs. */
-export const SCAN_EXTENSIONS = ['.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.ts', '.mts', '.flv', '.mpg', '.mpeg', '.ogv'];
+/** File names a scan treats as inputs of each kind. */
+export const SCAN_EXTENSIONS: Record<InputKind, readonly string[]> = {
+  video: ['.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.ts', '.mts', '.flv', '.mpg', '.mpeg', '.ogv'],
+  audio: ['.wav', '.flac', '.mp3', '.m4a', '.aac', '.ogg', '.opus'],
+  image: ['.jpg', '.jpeg', '.png', '.webp'],
+};
 
 export const BATCH_SCAN_LIMITS = { maxParallel: { min: 1, max: 256 }, maxObjects: { min: 1, max: 2000 } } as const;
 export const BATCH_SCAN_DEFAULTS = { maxParallel: 4, maxObjects: 500 } as const;

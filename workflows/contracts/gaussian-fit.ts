@@ -1,3 +1,5 @@
+import { z } from 'zod/v4';
+import { definePipeline } from './pipeline-definition';
 import type { JobProgress } from './progress';
 import type { WebhookSubscription } from './webhooks';
 
@@ -11,52 +13,18 @@ import type { WebhookSubscription } from './webhooks';
 export const GAUSSIAN_FIT = 'gaussian-fit';
 
 /** Parameters of a `gaussian-fit` job. Every one but `checkpointEvery` decides the result. */
-export interface GaussianFitParams {
-  /** Gaussians fitted (position, scale + rotation, RGB colour each). Default 256. */
-  gaussians: number;
-  /** Adam iterations over the whole image. Default 3000. */
-  iterations: number;
-  /** Adam's learning rate at the first iteration; it decays exponentially to a tenth at the last. Default 0.01. */
-  learningRate: number;
-  /** Iterations between checkpoints: the most a lost GPU worker costs. Default 200. */
-  checkpointEvery: number;
-  /** Seed of the random initial placement: the same input, params and seed give bit-identical Gaussians. Default 1. */
-  seed: number;
-  /** Longest side of the image the fit targets, pixels: a larger input is scaled down to it (aspect kept), never up. Default 128. */
-  size: number;
-}
+export const gaussianFitParams = z.strictObject({
+  gaussians: z.int().min(1).max(100_000).default(256).describe('Gaussians fitted (position, scale + rotation, RGB colour each)'),
+  iterations: z.int().min(1).max(10_000_000).default(3000).describe('Adam iterations over the whole image'),
+  learningRate: z.number().min(1e-6).max(1).default(0.01).describe("Adam's learning rate at the first iteration; it decays exponentially to a tenth at the last"),
+  checkpointEvery: z.int().min(1).max(10_000_000).default(200).describe('iterations between checkpoints: the most a lost GPU worker costs'),
+  seed: z.int().min(0).max(4_294_967_295).default(1).describe('seed of the random initial placement: the same input, params and seed give bit-identical Gaussians'),
+  size: z.int().min(8).max(2048).default(128).describe('longest side of the image the fit targets, pixels: a larger input is scaled down to it (aspect kept), never up'),
+});
 
-export const GAUSSIAN_FIT_DEFAULTS: GaussianFitParams = {
-  gaussians: 256,
-  iterations: 3000,
-  learningRate: 0.01,
-  checkpointEvery: 200,
-  seed: 1,
-  size: 128,
-};
+export type GaussianFitParams = z.output<typeof gaussianFitParams>;
 
-/** Bounds of the params (inclusive); all are integers but `learningRate`. */
-export const GAUSSIAN_FIT_LIMITS = {
-  gaussians: { min: 1, max: 100_000 },
-  iterations: { min: 1, max: 10_000_000 },
-  learningRate: { min: 1e-6, max: 1 },
-  checkpointEvery: { min: 1, max: 10_000_000 },
-  seed: { min: 0, max: 4_294_967_295 },
-  size: { min: 8, max: 2048 },
-} as const;
-
-/** What is wrong with `params`, one message per field (empty when valid). Pure: the API and the activity share it. */
-export function gaussianFitParamErrors(params: GaussianFitParams): string[] {
-  const errors: string[] = [];
-  for (const [name, { min, max }] of Object.entries(GAUSSIAN_FIT_LIMITS) as [keyof GaussianFitParams, { min: number; max: number }][]) {
-    const value = params[name];
-    const integer = name !== 'learningRate';
-    if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
-      errors.push(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max} (got ${JSON.stringify(value)})`);
-    }
-  }
-  return errors;
-}
+export const GAUSSIAN_FIT_DEFAULTS: GaussianFitParams = gaussianFitParams.parse({});
 
 /** Input of `gaussianFitWorkflow`. */
 export interface GaussianFitInput {
@@ -164,3 +132,25 @@ export function gaussianFitKeys(jobId: string): { checkpoint: string; render: st
     gaussians: `jobs/${jobId}/results/gaussians.json`,
   };
 }
+
+export const gaussianFitPipeline = definePipeline({
+  name: GAUSSIAN_FIT,
+  description:
+    'Fits N 2D Gaussians to an image by gradient descent (a miniature of Gaussian splatting): one long GPU step that checkpoints and resumes; the render is scored by PSNR',
+  workflowType: 'gaussianFitWorkflow',
+  unit: 'iterations',
+  inputKinds: ['image'],
+  params: gaussianFitParams,
+  resultFiles: [
+    { name: 'render', key: 'render', contentType: 'image/png', filename: 'render.png', description: 'the fitted Gaussians drawn at the fit size' },
+    {
+      name: 'gaussians',
+      key: 'gaussians',
+      contentType: 'application/json',
+      filename: 'gaussians.json',
+      description: 'every Gaussian (centre, scales, rotation, colour), the fit size, loss and PSNR',
+    },
+  ],
+  gpuQueue: 'gpu',
+  units: (result: GaussianFitResult) => result.iterations,
+});

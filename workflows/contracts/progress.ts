@@ -29,7 +29,7 @@ export interface JobProgress {
   lastError?: { activity: string; attempt: number; message: string };
 }
 
-export type ProgressUnit = 'frames' | 'windows';
+export type ProgressUnit = 'frames' | 'windows' | 'iterations' | 'images';
 
 export const initialProgress = (unit: ProgressUnit = 'frames'): JobProgress => ({
   stage: 'queued',

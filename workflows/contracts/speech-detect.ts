@@ -1,3 +1,5 @@
+import { z } from 'zod/v4';
+import { definePipeline, SUMMARY_FILE } from './pipeline-definition';
 import type { Chunk, ChunkedJobInput, ChunkResult, ChunkRunSummary, ChunkTally, EarlierAttempts } from './chunked-job';
 
 export const SPEECH_DETECT = 'speech-detect';
@@ -7,44 +9,28 @@ export const SPEECH_DETECT = 'speech-detect';
  * giving the speech segments a transcriber takes. Chunks and checkpoints count VAD windows (32 ms at 16 kHz
  * for Silero VAD), given here in seconds.
  */
-export interface SpeechDetectParams {
-  /** A speech model from the worker's registry. */
-  model: string;
-  /** Speech probability that starts a segment, 0..1; a segment ends below `threshold - 0.15`. */
-  threshold: number;
-  /** Segments shorter than this are dropped, milliseconds. */
-  minSpeechMs: number;
-  /** Silence that ends a segment, milliseconds; shorter pauses stay inside it. */
-  minSilenceMs: number;
-  /** Padding added on both sides of a segment, milliseconds. */
-  speechPadMs: number;
-  /** Seconds of audio per chunk (one GPU activity each). */
-  chunkSeconds: number;
-  /** Seconds of audio per checkpoint: the most a pod loss can cost. */
-  checkpointSeconds: number;
-}
+export const speechDetectParams = z
+  .strictObject({
+    model: z.string().min(1).max(64).default('silero-vad').describe('speech model name (GET /v1/models, kind speech)'),
+    // Below 0.15 the end threshold (threshold - 0.15) would be negative.
+    threshold: z.number().min(0.15).max(1).default(0.5).describe('speech probability that starts a segment (it ends below threshold - 0.15)'),
+    minSpeechMs: z.int().min(0).max(60_000).default(250).describe('shorter segments are dropped, ms'),
+    minSilenceMs: z.int().min(0).max(60_000).default(100).describe('silence that ends a segment, ms; shorter pauses stay inside it'),
+    speechPadMs: z.int().min(0).max(10_000).default(30).describe('padding on both sides of a segment, ms'),
+    chunkSeconds: z.int().min(10).max(86_400).default(600).describe('seconds of audio per chunk (one GPU activity each)'),
+    checkpointSeconds: z.int().min(1).max(3_600).default(60).describe('seconds of audio per checkpoint: the most a lost GPU pod costs'),
+  })
+  .refine((p) => p.checkpointSeconds <= p.chunkSeconds, {
+    path: ['checkpointSeconds'],
+    error: (issue) => {
+      const p = issue.input as { checkpointSeconds: number; chunkSeconds: number };
+      return `must not exceed chunkSeconds (${p.chunkSeconds}), got ${p.checkpointSeconds}`;
+    },
+  });
 
-export const SPEECH_DETECT_DEFAULTS: SpeechDetectParams = {
-  model: 'silero-vad',
-  threshold: 0.5,
-  minSpeechMs: 250,
-  minSilenceMs: 100,
-  speechPadMs: 30,
-  chunkSeconds: 600,
-  checkpointSeconds: 60,
-};
+export type SpeechDetectParams = z.output<typeof speechDetectParams>;
 
-/** Bounds of `threshold`: below 0.15 its end threshold (threshold - 0.15) would be negative. */
-export const SPEECH_THRESHOLD = { min: 0.15, max: 1 } as const;
-
-/** Bounds of the integer params. */
-export const SPEECH_DETECT_LIMITS = {
-  minSpeechMs: { min: 0, max: 60_000 },
-  minSilenceMs: { min: 0, max: 60_000 },
-  speechPadMs: { min: 0, max: 10_000 },
-  chunkSeconds: { min: 10, max: 86_400 },
-  checkpointSeconds: { min: 1, max: 3_600 },
-} as const;
+export const SPEECH_DETECT_DEFAULTS: SpeechDetectParams = speechDetectParams.parse({});
 
 /** What `probeAudio` learns about an input's first audio stream. */
 export interface AudioInfo {
@@ -121,3 +107,26 @@ export interface SpeechDetectionResult extends ChunkRunSummary {
   keys: { segments: string; summary: string; manifest: string };
   audio: AudioInfo;
 }
+
+export const speechDetectPipeline = definePipeline({
+  name: SPEECH_DETECT,
+  description:
+    'Speech segments of an audio or video file (voice activity detection, the chunking step of transcription): chunked 16 kHz decode + Silero VAD on GPU workers',
+  workflowType: 'speechDetectionWorkflow',
+  unit: 'windows',
+  inputKinds: ['audio', 'video'],
+  params: speechDetectParams,
+  modelKind: 'speech',
+  resultFiles: [
+    {
+      name: 'segments',
+      key: 'segments',
+      contentType: 'application/x-ndjson',
+      filename: 'segments.jsonl',
+      description: 'one line per speech segment: {start, end, confidence}, seconds',
+    },
+    SUMMARY_FILE,
+  ],
+  gpuQueue: 'gpu',
+  units: (result: SpeechDetectionResult) => result.windows,
+});

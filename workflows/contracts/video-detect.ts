@@ -1,36 +1,23 @@
 import type { Chunk, ChunkedJobInput, ChunkResult, ChunkRunSummary, ChunkTally, EarlierAttempts } from './chunked-job';
+import { z } from 'zod/v4';
 import type { MediaInfo } from './media';
+import { definePipeline, SUMMARY_FILE } from './pipeline-definition';
 
 export const VIDEO_DETECT = 'video-detect';
 
-/** Parameters of a `video-detect` job. Every field has a default (see `VIDEO_DETECT_DEFAULTS`). */
-export interface VideoDetectParams {
-  /** Model name from the worker's registry. */
-  model: string;
-  /** Process every Nth frame (1 = every frame). Applied by ffmpeg, not by decoding and discarding. */
-  sampleInterval: number;
-  /** Minimum score of a kept detection, 0..1. Default: the model's own threshold. */
-  confidence?: number;
-  /** IoU above which NMS drops the weaker box, 0..1. Default: the model's own. */
-  iou?: number;
-  /** Frames of the source video per chunk (one GPU activity each). */
-  chunkFrames: number;
-  /** Processed frames per checkpoint: the most a pod loss can cost. */
-  checkpointFrames: number;
-}
+/** Parameters of a `video-detect` job: every field has a default or is optional. */
+export const videoDetectParams = z.strictObject({
+  model: z.string().min(1).max(64).default('pp-ocr-det').describe('image model name (GET /v1/models)'),
+  sampleInterval: z.int().min(1).max(10_000).default(1).describe('process every Nth frame (applied by ffmpeg, not by decoding and discarding)'),
+  confidence: z.number().min(0).max(1).optional().describe("minimum detection score, 0..1 (default: the model's)"),
+  iou: z.number().min(0).max(1).optional().describe("NMS IoU threshold above which the weaker box is dropped, 0..1 (default: the model's)"),
+  chunkFrames: z.int().min(8).max(1_000_000).default(900).describe('source frames per chunk (one GPU activity each)'),
+  checkpointFrames: z.int().min(1).max(10_000).default(64).describe('processed frames per checkpoint: the most a lost GPU pod costs'),
+});
 
-export const VIDEO_DETECT_DEFAULTS: VideoDetectParams = {
-  model: 'pp-ocr-det',
-  sampleInterval: 1,
-  chunkFrames: 900,
-  checkpointFrames: 64,
-};
+export type VideoDetectParams = z.output<typeof videoDetectParams>;
 
-export const VIDEO_DETECT_LIMITS = {
-  sampleInterval: { min: 1, max: 10_000 },
-  chunkFrames: { min: 8, max: 1_000_000 },
-  checkpointFrames: { min: 1, max: 10_000 },
-} as const;
+export const VIDEO_DETECT_DEFAULTS: VideoDetectParams = videoDetectParams.parse({});
 
 /** Input of `videoDetectionWorkflow`. */
 export type VideoDetectionInput = ChunkedJobInput<VideoDetectParams, MediaInfo>;
@@ -69,3 +56,25 @@ export interface VideoDetectionResult extends ChunkRunSummary {
   keys: { detections: string; summary: string; manifest: string };
   media: MediaInfo;
 }
+
+export const videoDetectPipeline = definePipeline({
+  name: VIDEO_DETECT,
+  description: 'Objects, text, faces or masks in every (or every Nth) frame of a video: chunked decode + ONNX inference on GPU workers, merged per frame',
+  workflowType: 'videoDetectionWorkflow',
+  unit: 'frames',
+  inputKinds: ['video'],
+  params: videoDetectParams,
+  modelKind: 'image',
+  resultFiles: [
+    {
+      name: 'detections',
+      key: 'detections',
+      contentType: 'application/x-ndjson',
+      filename: 'detections.jsonl',
+      description: 'one line per processed frame: {frame, t, detections: [{label, score, box, mask?}]}; masks are COCO RLE in source pixels',
+    },
+    SUMMARY_FILE,
+  ],
+  gpuQueue: 'gpu',
+  units: (result: VideoDetectionResult) => result.frames,
+});

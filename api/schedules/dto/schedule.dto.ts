@@ -1,23 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import { BATCH_SCAN_DEFAULTS, BATCH_SCAN_LIMITS, VIDEO_DETECT } from '../../../workflows/contracts';
-import { VideoDetectParamsDto, WebhookDto } from '../../jobs/dto/create-job.dto';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDateTime, Optional } from '../../common/validation';
+import { BATCH_SCAN_DEFAULTS, BATCH_SCAN_LIMITS, PIPELINE_NAMES, type PipelineName } from '../../../workflows/contracts';
+import { WebhookDto } from '../../jobs/dto/create-job.dto';
+import { paramsSchemaName } from '../../pipelines/params-schema';
 
 export const OVERLAP_POLICIES = ['SKIP', 'BUFFER_ONE', 'BUFFER_ALL', 'CANCEL_OTHER', 'TERMINATE_OTHER', 'ALLOW_ALL'] as const;
 export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
@@ -28,7 +15,7 @@ const durationMessage = (field: string): string => `${field} must be a duration 
 
 export class ScheduleSpecDto {
   @ApiPropertyOptional({ type: [String], description: 'cron expressions (5 fields, or 6 with seconds)', example: ['0 2 * * *'] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(10)
   @IsString({ each: true })
@@ -36,18 +23,18 @@ export class ScheduleSpecDto {
   cron?: string[];
 
   @ApiPropertyOptional({ type: String, description: 'run every …', example: '1h' })
-  @IsOptional()
+  @Optional()
   @Matches(DURATION, { message: durationMessage('spec.interval') })
   interval?: string;
 
   @ApiPropertyOptional({ type: String, description: 'IANA time zone the cron expressions are in', default: 'UTC', example: 'Europe/Paris' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   timezone?: string;
 
   @ApiPropertyOptional({ type: String, description: 'random delay added to each run (spreads load)', example: '30s' })
-  @IsOptional()
+  @Optional()
   @Matches(DURATION, { message: durationMessage('spec.jitter') })
   jitter?: string;
 }
@@ -59,33 +46,36 @@ export class ScheduleActionDto {
   @Matches(/^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[\x20-\x7e]*$/, { message: 'action.prefix must be a relative prefix without "." or ".." segments' })
   prefix!: string;
 
-  @ApiProperty({ enum: [VIDEO_DETECT] })
-  @IsIn([VIDEO_DETECT], { message: `action.pipeline must be one of: ${VIDEO_DETECT}` })
-  pipeline!: string;
+  @ApiProperty({ enum: PIPELINE_NAMES, description: 'the pipeline every job of the scan runs; it takes the objects of its input kinds' })
+  @IsIn(PIPELINE_NAMES, { message: `action.pipeline must be one of: ${PIPELINE_NAMES.join(', ')}` })
+  pipeline!: PipelineName;
 
-  @ApiPropertyOptional({ type: VideoDetectParamsDto })
-  @IsOptional()
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: "params of every job the scan starts, validated against the pipeline's schema (GET /v1/pipelines)",
+    anyOf: PIPELINE_NAMES.map((name) => ({ $ref: `#/components/schemas/${paramsSchemaName(name)}` })),
+  })
+  @Optional()
   @IsObject()
-  @ValidateNested()
-  @Type(() => VideoDetectParamsDto)
-  params?: VideoDetectParamsDto;
+  params?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: Number, description: 'jobs at once per run', default: BATCH_SCAN_DEFAULTS.maxParallel })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(BATCH_SCAN_LIMITS.maxParallel.min)
   @Max(BATCH_SCAN_LIMITS.maxParallel.max)
   maxParallel?: number;
 
   @ApiPropertyOptional({ type: Number, description: 'objects per run (the rest waits for the next run)', default: BATCH_SCAN_DEFAULTS.maxObjects })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(BATCH_SCAN_LIMITS.maxObjects.min)
   @Max(BATCH_SCAN_LIMITS.maxObjects.max)
   maxObjects?: number;
 
   @ApiPropertyOptional({ type: WebhookDto, description: "every job's webhook" })
-  @IsOptional()
+  @Optional()
   @IsObject()
   @ValidateNested()
   @Type(() => WebhookDto)
@@ -94,24 +84,24 @@ export class ScheduleActionDto {
 
 export class SchedulePoliciesDto {
   @ApiPropertyOptional({ enum: OVERLAP_POLICIES, default: 'SKIP', description: 'what a run does while the previous one still runs' })
-  @IsOptional()
+  @Optional()
   @IsIn(OVERLAP_POLICIES, { message: `policies.overlap must be one of: ${OVERLAP_POLICIES.join(', ')}` })
   overlap?: OverlapPolicy;
 
   @ApiPropertyOptional({ type: String, default: '1d', description: 'runs missed while Temporal was unavailable are still taken if this recent' })
-  @IsOptional()
+  @Optional()
   @Matches(DURATION, { message: durationMessage('policies.catchupWindow') })
   catchupWindow?: string;
 
   @ApiPropertyOptional({ type: Boolean, default: false, description: 'pause the schedule when a run fails' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   pauseOnFailure?: boolean;
 }
 
 export class CreateScheduleDto {
   @ApiPropertyOptional({ type: String, description: 'schedule id (default: generated)', example: 'nightly-incoming' })
-  @IsOptional()
+  @Optional()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { message: 'id must be 1-100 characters of A-Z a-z 0-9 . _ - starting with a letter or digit' })
   id?: string;
 
@@ -128,19 +118,19 @@ export class CreateScheduleDto {
   action!: ScheduleActionDto;
 
   @ApiPropertyOptional({ type: SchedulePoliciesDto })
-  @IsOptional()
+  @Optional()
   @IsObject()
   @ValidateNested()
   @Type(() => SchedulePoliciesDto)
   policies?: SchedulePoliciesDto;
 
   @ApiPropertyOptional({ type: Boolean, default: false })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   paused?: boolean;
 
   @ApiPropertyOptional({ type: String })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(500)
   note?: string;
@@ -149,21 +139,21 @@ export class CreateScheduleDto {
 /** PATCH: the sections given replace the schedule's. */
 export class UpdateScheduleDto {
   @ApiPropertyOptional({ type: ScheduleSpecDto })
-  @IsOptional()
+  @Optional()
   @IsObject()
   @ValidateNested()
   @Type(() => ScheduleSpecDto)
   spec?: ScheduleSpecDto;
 
   @ApiPropertyOptional({ type: ScheduleActionDto })
-  @IsOptional()
+  @Optional()
   @IsObject()
   @ValidateNested()
   @Type(() => ScheduleActionDto)
   action?: ScheduleActionDto;
 
   @ApiPropertyOptional({ type: SchedulePoliciesDto })
-  @IsOptional()
+  @Optional()
   @IsObject()
   @ValidateNested()
   @Type(() => SchedulePoliciesDto)
@@ -172,7 +162,7 @@ export class UpdateScheduleDto {
 
 export class NoteDto {
   @ApiPropertyOptional({ type: String })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(500)
   note?: string;
@@ -180,22 +170,22 @@ export class NoteDto {
 
 export class TriggerDto {
   @ApiPropertyOptional({ enum: OVERLAP_POLICIES, description: "this run's overlap policy (default: the schedule's)" })
-  @IsOptional()
+  @Optional()
   @IsIn(OVERLAP_POLICIES, { message: `overlap must be one of: ${OVERLAP_POLICIES.join(', ')}` })
   overlap?: OverlapPolicy;
 }
 
 export class BackfillDto {
   @ApiProperty({ type: String, format: 'date-time', example: '2026-11-16T00:00:00Z' })
-  @IsISO8601({ strict: true }, { message: 'start must be an ISO 8601 time' })
+  @IsDateTime('start must be an RFC 3339 date-time, e.g. 2026-11-23T00:00:00Z')
   start!: string;
 
   @ApiProperty({ type: String, format: 'date-time', example: '2026-11-23T00:00:00Z' })
-  @IsISO8601({ strict: true }, { message: 'end must be an ISO 8601 time' })
+  @IsDateTime('end must be an RFC 3339 date-time, e.g. 2026-11-23T00:00:00Z')
   end!: string;
 
   @ApiPropertyOptional({ enum: OVERLAP_POLICIES, default: 'ALLOW_ALL', description: 'overlap policy of the backfilled runs' })
-  @IsOptional()
+  @Optional()
   @IsIn(OVERLAP_POLICIES, { message: `overlap must be one of: ${OVERLAP_POLICIES.join(', ')}` })
   overlap?: OverlapPolicy;
 }

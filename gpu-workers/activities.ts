@@ -1,0 +1,36 @@
+/**
+ * The one place each process composes the activities it serves: every pipeline's factory, side by side. A new
+ * pipeline adds its factory to the process that runs it (a GPU step here in `gpuActivities`, CPU steps in
+ * `pipelineActivities`); the test stack composes the same way.
+ */
+import { createScanActivities } from '../activities/batch-scan/scan.activities';
+import { createGaussianFitActivities } from '../activities/gaussian-fit/gaussian-fit.activities';
+import type { InferencePool } from '../activities/inference/inference-pool';
+import type { ModelRegistry } from '../activities/inference/models/registry';
+import type { Hardware } from '../activities/media/hardware';
+import { createEgressActivities } from '../activities/net/egress.activities';
+import { createSpeechGpuActivities } from '../activities/speech-detect/speech-chunk.activity';
+import { createSpeechPipelineActivities } from '../activities/speech-detect/speech-pipeline.activities';
+import type { S3Storage } from '../activities/storage/s3-storage';
+import { createVideoDetectGpuActivities } from '../activities/video-detect/gpu.activities';
+import { createVideoDetectPipelineActivities } from '../activities/video-detect/pipeline.activities';
+
+/** The `gpu*` queues: decode + inference and every other GPU step, one factory per pipeline. */
+export function gpuActivities(deps: { storage: S3Storage; models: ModelRegistry; pool: InferencePool; hardware: Hardware }) {
+  return {
+    ...createVideoDetectGpuActivities(deps),
+    ...createSpeechGpuActivities(deps),
+    ...createGaussianFitActivities({ storage: deps.storage }),
+  };
+}
+
+/** The `pipeline` queue: each pipeline's CPU steps (probe, merge), input fetches and batch scans. */
+export function pipelineActivities(deps: { storage: S3Storage; models: ModelRegistry; egress: Parameters<typeof createEgressActivities>[1] }) {
+  const { storage, models } = deps;
+  return {
+    ...createVideoDetectPipelineActivities({ storage, models }),
+    ...createSpeechPipelineActivities({ storage, models }),
+    ...createEgressActivities(storage, deps.egress),
+    ...createScanActivities({ storage }),
+  };
+}
