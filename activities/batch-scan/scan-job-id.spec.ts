@@ -1,4 +1,5 @@
-import { canonicalJson, isScanInput, scanJobId } from './scan-job-id';
+import { canonicalJson } from '../chunks/part-identity';
+import { isScanInput, scanJobId } from './scan-job-id';
 
 describe('scan job ids', () => {
   const params = { model: 'pp-ocr-det', sampleInterval: 1, chunkFrames: 900, checkpointFrames: 64 };

@@ -1,17 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SCAN_EXTENSIONS, type InputKind } from '../../workflows/contracts';
-
-/** JSON with sorted keys, so equal params always hash the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+import { canonicalJson } from '../chunks/part-identity';
 
 /**
  * The job id of one object in a scan: the same pipeline, params, key and content (ETag) always give the
