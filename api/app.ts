@@ -7,15 +7,20 @@ import { jsonBodies, ProblemFilter } from './common/problem.filter';
 import { buildOpenApi } from './common/openapi';
 import { methodNotAllowed, routeMethods } from './common/method-not-allowed';
 import type { ApiEnv } from './env';
+import type { ModelRegistry } from '../activities/inference/models/registry';
+import { MODEL_REGISTRY } from './jobs/tokens';
 
 /** Builds the Nest app (used by main.ts and by the e2e tests). */
 export async function createApp(env: ApiEnv, opts: { logger?: false } = {}): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.with(env), { ...(opts.logger === false ? { logger: false } : {}), bodyParser: false });
   app.use(app.get(MetricsService).middleware());
   // Routes come from the document, which lists every one with its methods.
-  const doc = buildOpenApi(app);
+  const models = app.get<ModelRegistry>(MODEL_REGISTRY);
+  const doc = buildOpenApi(app, { uploadMaxBytes: env.UPLOAD_MAX_BYTES, models: { image: models.names('image'), speech: models.names('speech') } });
   app.use(methodNotAllowed(routeMethods(doc)));
-  // Job requests are small: refuse large bodies before parsing them.
+  // Job requests are small: refuse large bodies before parsing them. Completing a multipart upload lists up
+  // to 10,000 parts (about 60 bytes each): the first parser that reads a body is the one that counts.
+  app.use('/v1/uploads/complete', jsonBodies('1mb'));
   app.use(jsonBodies('64kb'));
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();

@@ -10,6 +10,11 @@ describe('buildListQuery', () => {
       `AnvilPipeline IS NOT NULL AND ExecutionStatus != 'ContinuedAsNew' AND AnvilPipeline = 'video-detect' AND ExecutionStatus = 'Canceled' AND StartTime >= '2026-11-23T09:00:00.000Z'`,
     );
   });
+
+  it('keeps since within the years a query can name', () => {
+    expect(buildListQuery({ since: '9999-12-31T23:59:59-23:59' })).toContain(`StartTime >= '9999-12-31T23:59:59.999Z'`);
+    expect(buildListQuery({ since: '0000-01-01T00:00:00+23:59' })).toContain(`StartTime >= '0000-01-01T00:00:00.000Z'`);
+  });
 });
 
 describe('list cursors', () => {

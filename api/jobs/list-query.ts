@@ -21,9 +21,14 @@ export function buildListQuery(filter: { pipeline?: string; status?: JobStatus; 
   const clauses = ['AnvilPipeline IS NOT NULL', `ExecutionStatus != 'ContinuedAsNew'`];
   if (filter.pipeline) clauses.push(`AnvilPipeline = '${filter.pipeline}'`);
   if (filter.status) clauses.push(`ExecutionStatus = '${STATUS_NAMES[filter.status]}'`);
-  if (filter.since) clauses.push(`StartTime >= '${new Date(filter.since).toISOString()}'`);
+  if (filter.since) clauses.push(`StartTime >= '${new Date(clamp(Date.parse(filter.since), EARLIEST, LATEST)).toISOString()}'`);
   return clauses.join(' AND ');
 }
+
+/** The instants a visibility query can name: an offset can move a date-time of year 0000 or 9999 out of them. */
+const EARLIEST = Date.parse('0000-01-01T00:00:00Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+const clamp = (t: number, min: number, max: number): number => Math.min(Math.max(t, min), max);
 
 /** Bytes of the check a cursor starts with. */
 const CHECK_BYTES = 12;

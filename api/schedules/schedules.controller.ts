@@ -12,6 +12,12 @@ const ScheduleId = (): MethodDecorator => ApiPathParam('id', 'schedule id', 'nig
 const Answers = (status: number, ...problems: number[]): MethodDecorator =>
   applyDecorators(ApiResponse({ status, type: ScheduleViewDto }), ApiProblems(...problems));
 
+const NIGHTLY = {
+  id: 'nightly-incoming',
+  spec: { cron: ['0 2 * * *'], timezone: 'Europe/Paris' },
+  action: { prefix: 'incoming/', pipeline: 'video-detect', params: { sampleInterval: 5 } },
+};
+
 @ApiTags('schedules')
 @ApiAuth()
 @Controller('v1/schedules')
@@ -24,7 +30,7 @@ export class SchedulesController {
   @ApiOperation({
     summary: 'Schedule a batch scan: every run processes the videos under a prefix not processed yet (cron or interval, time zone, overlap policy)',
   })
-  @ApiBody({ type: CreateScheduleDto })
+  @ApiBody({ type: CreateScheduleDto, examples: { nightly: { summary: 'new videos under incoming/, every night at 2', value: NIGHTLY } } })
   @Answers(201, 400, 409, 413)
   create(@Body(validated(CreateScheduleDto)) dto: CreateScheduleDto): Promise<ScheduleView> {
     return this.schedules.create(dto);
@@ -49,7 +55,12 @@ export class SchedulesController {
   @RequireScope('submit')
   @ApiOperation({ summary: 'Replace the spec, action and/or policies of a schedule' })
   @ScheduleId()
-  @ApiBody({ type: UpdateScheduleDto })
+  @ApiBody({
+    type: UpdateScheduleDto,
+    required: false,
+    description: 'the sections to replace; none (or no body) changes nothing',
+    examples: { spec: { summary: 'run at 3 instead', value: { spec: { cron: ['0 3 * * *'], timezone: 'Europe/Paris' } } } },
+  })
   @Answers(200, 400, 404, 413)
   update(@Param('id') id: string, @Body(validated(UpdateScheduleDto)) dto: UpdateScheduleDto): Promise<ScheduleView> {
     return this.schedules.update(id, dto);
@@ -94,7 +105,7 @@ export class SchedulesController {
   @ApiOperation({ summary: 'Take the runs the spec had between start and end (e.g. last week), as if they had happened' })
   @ScheduleId()
   @ApiBody({ type: BackfillDto })
-  @Answers(200, 400, 404, 413)
+  @Answers(200, 400, 404, 413, 422)
   backfill(@Param('id') id: string, @Body(validated(BackfillDto)) dto: BackfillDto): Promise<ScheduleView> {
     return this.schedules.backfill(id, dto);
   }

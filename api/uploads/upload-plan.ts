@@ -30,9 +30,12 @@ export function uploadKey(id: string, filename: string): string {
   return `${UPLOADS_PREFIX}${id}/${safeFilename(filename)}`;
 }
 
+/** The keys POST /v1/uploads hands out: `uploads/<uuid>/<safe name>`. */
+export const UPLOAD_KEY = /^uploads\/[0-9a-f-]{36}\/[A-Za-z0-9][A-Za-z0-9._-]{0,119}$/;
+
 /** A key this API handed out for an upload (`uploads/<uuid>/<name>`), so `complete` cannot touch other objects. */
 export function isUploadKey(key: string): boolean {
-  return /^uploads\/[0-9a-f-]{36}\/[A-Za-z0-9][A-Za-z0-9._-]{0,119}$/.test(key);
+  return UPLOAD_KEY.test(key);
 }
 
 /**

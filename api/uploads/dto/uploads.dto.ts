@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Optional } from '../../common/validation';
+import { UPLOAD_KEY } from '../upload-plan';
 
 export class CreateUploadDto {
   @ApiProperty({ type: String, description: 'the file name (only its last segment is kept, made safe)', example: 'match.mp4' })
@@ -14,9 +16,9 @@ export class CreateUploadDto {
   size!: number;
 
   @ApiPropertyOptional({ type: String, description: 'the Content-Type the object is stored with', default: 'application/octet-stream', example: 'video/mp4' })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @Matches(/^[a-z]+\/[a-z0-9.+-]+$/i, { message: 'contentType must be a MIME type like video/mp4' })
+  @Matches(/^[A-Za-z]+\/[A-Za-z0-9.+-]+$/, { message: 'contentType must be a MIME type like video/mp4' })
   contentType?: string;
 }
 
@@ -33,19 +35,23 @@ export class UploadedPartDto {
 }
 
 export class CompleteUploadDto {
+  /** A multipart upload (uploadId) lists its parts (see api/common/validation-schema.ts). */
+  static readonly openApiSchema = { anyOf: [{ not: { required: ['uploadId'] } }, { required: ['parts'] }] };
+
   @ApiProperty({ type: String, description: 'the key POST /v1/uploads returned', example: 'uploads/0b7c4c1e-5d4a-4b8e-9f2e-1a2b3c4d5e6f/match.mp4' })
   @IsString()
   @MaxLength(200)
+  @Matches(UPLOAD_KEY, { message: 'key must be a key returned by POST /v1/uploads' })
   key!: string;
 
   @ApiPropertyOptional({ type: String, description: 'the multipart upload id (absent for a one-part upload)' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1024)
   uploadId?: string;
 
   @ApiPropertyOptional({ type: [UploadedPartDto], description: 'every part with its ETag (multipart only)' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10_000)
