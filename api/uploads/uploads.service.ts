@@ -69,9 +69,13 @@ export class UploadsService {
     if (!isUploadKey(dto.key)) throw new BadRequestException('key must be a key returned by POST /v1/uploads');
     if (dto.uploadId !== undefined) {
       if (!dto.parts?.length) throw new BadRequestException('parts is required with uploadId: every part number with the ETag its PUT returned');
+      await this.pendingUpload(dto.key, dto.uploadId);
       try {
         await this.storage.completeMultipartUpload(dto.key, dto.uploadId, dto.parts);
       } catch (err) {
+        if (err instanceof S3ServiceException && err.name === 'NoSuchUpload') {
+          throw new NotFoundException(`no upload ${dto.uploadId} is in progress for ${dto.key}: it was completed, aborted or never started`);
+        }
         if (err instanceof S3ServiceException && (err.$metadata.httpStatusCode ?? 500) < 500) {
           throw new BadRequestException(
             `S3 refused to complete the upload (${err.name}): check uploadId, and that every part was uploaded and listed with its ETag`,
@@ -120,6 +124,19 @@ export class UploadsService {
       aborted++;
     }
     return aborted;
+  }
+
+  /** 404 unless POST /v1/uploads started this multipart upload for this key and it is not completed or aborted (its note is kept until then). */
+  private async pendingUpload(key: string, uploadId: string): Promise<void> {
+    let pending: Partial<PendingUpload> | undefined;
+    try {
+      pending = JSON.parse(await this.storage.getText(pendingUploadKey(key))) as Partial<PendingUpload>;
+    } catch (err) {
+      if (!(err instanceof ObjectNotFoundError)) throw err;
+    }
+    if (pending?.key !== key || pending.uploadId !== uploadId) {
+      throw new NotFoundException(`no upload ${uploadId} is in progress for ${key}: it was completed, aborted or never started`);
+    }
   }
 
   onModuleInit(): void {
