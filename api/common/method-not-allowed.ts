@@ -8,6 +8,8 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 export interface RouteMethods {
   pattern: RegExp;
   allow: string[];
+  /** The path has a `{param}`: a path without one that matches the same URL takes precedence (OpenAPI's rule). */
+  templated: boolean;
 }
 
 /** The routes of an OpenAPI document: `/v1/jobs/{id}` matches one non-empty segment where `{id}` is. */
@@ -19,14 +21,17 @@ export function routeMethods(doc: Pick<OpenAPIObject, 'paths'>): RouteMethods[] 
       .split(/\{[^}/]+\}/)
       .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
       .join('[^/]+');
-    return { pattern: new RegExp(`^${source}/?$`), allow: methods };
+    return { pattern: new RegExp(`^${source}/?$`), allow: methods, templated: path.includes('{') };
   });
 }
 
 /** The `Allow` list for a method and path: undefined when the method is served there or the path is no route. */
 export function disallowed(routes: RouteMethods[], method: string, path: string): string[] | undefined {
-  // Every route the path matches: PUT /v1/uploads/complete is the {filename} route, not POST's `complete`.
-  const matching = routes.filter((r) => r.pattern.test(path));
+  // A concrete path matches before a templated one (OpenAPI): /v1/uploads/complete answers POST only, so a PUT
+  // there is a 405, not an upload of a file named "complete", and OPTIONS lists what the document lists.
+  const all = routes.filter((r) => r.pattern.test(path));
+  const concrete = all.filter((r) => !r.templated);
+  const matching = concrete.length ? concrete : all;
   const allow = [...new Set(matching.flatMap((r) => r.allow))];
   return matching.length && !allow.includes(method.toUpperCase()) ? allow : undefined;
 }
