@@ -44,4 +44,8 @@ describe('sniffMedia', () => {
   it('does not take one 0x47 byte for a transport stream', () => {
     expect(sniffMedia(bytes('G', [0, 0, 0])).media).toBe(false);
   });
+
+  it.each([[[0x1a]], [[0x1a, 0x45, 0xdf]], [[0xff]], [[0x03]]])('names a file of fewer bytes than a signature (%j) without reading past it', (b) => {
+    expect(sniffMedia(Buffer.from(b)).media).toBe(false);
+  });
 });

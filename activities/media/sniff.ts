@@ -14,7 +14,7 @@ export function sniffMedia(head: Buffer): Sniffed {
   const box = ascii(head, 4, 8);
   if (box === 'ftyp') return { media: true, container: 'mp4' };
   if (['moov', 'mdat', 'wide', 'free', 'skip'].includes(box)) return { media: true, container: 'mov' };
-  if (head.readUInt32BE(0) === 0x1a45dfa3) return { media: true, container: 'matroska' };
+  if (head.length >= 4 && head.readUInt32BE(0) === 0x1a45dfa3) return { media: true, container: 'matroska' };
   if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'AVI ') return { media: true, container: 'avi' };
   if (head.length > 188 && head[0] === 0x47 && head[188] === 0x47) return { media: true, container: 'mpegts' };
   if (head.length >= 4 && head.readUInt32BE(0) === 0x000001ba) return { media: true, container: 'mpeg-ps' };
