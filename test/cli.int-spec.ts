@@ -5,6 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { makeMovingTextVideo, movingText, writeFile } from './support/media';
 import { startTestStack, type TestStack } from './support/stack';
+import { PIPELINE_NAMES } from '../workflows/contracts';
 
 let stack: TestStack;
 let apiUrl: string;
@@ -152,7 +153,7 @@ describe('the anvil CLI against the real API', () => {
     writeFileSync(join(checkout, '.anvil/dev-token'), stack.tokens.read + '\n');
     const devToken = await anvil(['pipelines', '--json'], { ANVIL_TOKEN: undefined }, checkout);
     expect(devToken.code).toBe(0);
-    expect(JSON.parse(devToken.stdout)).toEqual([expect.objectContaining({ name: 'video-detect' }), expect.objectContaining({ name: 'speech-detect' })]);
+    expect(JSON.parse(devToken.stdout)).toEqual(PIPELINE_NAMES.map((name): unknown => expect.objectContaining({ name })));
     const readOnly = await anvil(['cancel', 'some-job'], { ANVIL_TOKEN: undefined }, checkout);
     expect(readOnly.code).toBe(4);
     expect(readOnly.stderr).toContain('403');
@@ -168,10 +169,7 @@ describe('the anvil CLI against the real API', () => {
   });
 
   it('pipelines, models and schedules, with --json', async () => {
-    expect(JSON.parse((await anvil(['pipelines', '--json'])).stdout)).toEqual([
-      expect.objectContaining({ name: 'video-detect' }),
-      expect.objectContaining({ name: 'speech-detect' }),
-    ]);
+    expect(JSON.parse((await anvil(['pipelines', '--json'])).stdout)).toEqual(PIPELINE_NAMES.map((name): unknown => expect.objectContaining({ name })));
     expect((await anvil(['models'])).stdout).toContain('pp-ocr-det');
     const id = `cli-${Date.now()}`;
     const created = await anvil([

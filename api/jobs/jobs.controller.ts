@@ -84,7 +84,11 @@ export class JobsController {
   @Sse(':id/events')
   @ApiOperation({ summary: 'Server-Sent Events: progress and state changes until the job ends (events: progress, completed, failed, cancelled…)' })
   @JobId()
-  @ApiResponse({ status: 200, description: 'an event stream: one event per change, until the job ends', content: { 'text/event-stream': { schema: JOB_EVENT } } })
+  @ApiResponse({
+    status: 200,
+    description: 'an event stream: one event per change, until the job ends',
+    content: { 'text/event-stream': { schema: JOB_EVENT } },
+  })
   @ApiProblems(404)
   async events(@Param('id') id: string): Promise<Observable<MessageEvent>> {
     await this.jobs.get(id); // 404 before the stream starts

@@ -1,4 +1,13 @@
-import { BadRequestException, ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { defaultPayloadConverter, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -293,7 +302,8 @@ export class JobsService {
   async list(q: ListJobsQueryDto): Promise<{ jobs: JobSummary[]; nextCursor: string | null }> {
     const query = buildListQuery(q);
     const nextPageToken = q.cursor === undefined ? undefined : decodeCursor(q.cursor, query);
-    if (q.cursor !== undefined && !nextPageToken) throw new UnprocessableEntityException('cursor must be the nextCursor of a previous page with the same filters');
+    if (q.cursor !== undefined && !nextPageToken)
+      throw new UnprocessableEntityException('cursor must be the nextCursor of a previous page with the same filters');
     const res = await this.client.workflowService.listWorkflowExecutions({
       namespace: this.env.TEMPORAL_NAMESPACE,
       query,

@@ -16,10 +16,25 @@ export const GAUSSIAN_FIT = 'gaussian-fit';
 export const gaussianFitParams = z.strictObject({
   gaussians: z.int().min(1).max(100_000).default(256).describe('Gaussians fitted (position, scale + rotation, RGB colour each)'),
   iterations: z.int().min(1).max(10_000_000).default(3000).describe('Adam iterations over the whole image'),
-  learningRate: z.number().min(1e-6).max(1).default(0.01).describe("Adam's learning rate at the first iteration; it decays exponentially to a tenth at the last"),
+  learningRate: z
+    .number()
+    .min(1e-6)
+    .max(1)
+    .default(0.01)
+    .describe("Adam's learning rate at the first iteration; it decays exponentially to a tenth at the last"),
   checkpointEvery: z.int().min(1).max(10_000_000).default(200).describe('iterations between checkpoints: the most a lost GPU worker costs'),
-  seed: z.int().min(0).max(4_294_967_295).default(1).describe('seed of the random initial placement: the same input, params and seed give bit-identical Gaussians'),
-  size: z.int().min(8).max(2048).default(128).describe('longest side of the image the fit targets, pixels: a larger input is scaled down to it (aspect kept), never up'),
+  seed: z
+    .int()
+    .min(0)
+    .max(4_294_967_295)
+    .default(1)
+    .describe('seed of the random initial placement: the same input, params and seed give bit-identical Gaussians'),
+  size: z
+    .int()
+    .min(8)
+    .max(2048)
+    .default(128)
+    .describe('longest side of the image the fit targets, pixels: a larger input is scaled down to it (aspect kept), never up'),
 });
 
 export type GaussianFitParams = z.output<typeof gaussianFitParams>;
