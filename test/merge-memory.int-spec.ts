@@ -11,8 +11,15 @@ import { text } from 'node:stream/consumers';
 import { S3Storage } from '../activities/storage/s3-storage';
 import { toJsonl } from '../activities/video-detect/frame-lines';
 import { loadWorkerEnv } from '../gpu-workers/env';
-import { chunkPartKey, VIDEO_DETECT_DEFAULTS, type ChunkResult, type FrameDetections, type MediaInfo, type VideoDetectionResult } from '../workflows/contracts';
-import { planChunks } from '../workflows/plan-chunks';
+import {
+  chunkPartKey,
+  VIDEO_DETECT_DEFAULTS,
+  type ChunkResult,
+  type FrameDetections,
+  type MediaInfo,
+  type VideoDetectionResult,
+  planChunks,
+} from '../workflows/contracts';
 
 const FPS = 30;
 const FRAMES = 10 * 3600 * FPS;

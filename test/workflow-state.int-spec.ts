@@ -15,8 +15,8 @@ import {
   type MergeInput,
   type VideoDetectionInput,
   type VideoDetectionResult,
+  planChunks,
 } from '../workflows/contracts';
-import { planChunks } from '../workflows/plan-chunks';
 
 const FPS = 60;
 const FRAMES = 24 * 3600 * FPS;

@@ -5,7 +5,6 @@ import {
   condition,
   ContinueAsNew,
   continueAsNew,
-  defineQuery,
   isCancellation,
   log,
   patched,
@@ -30,6 +29,7 @@ import {
   type ChunkedJobResume,
   type ChunkResult,
   type ChunkTally,
+  progressQuery,
   type EarlierAttempts,
   type EgressActivities,
   type GpuActivities,
@@ -43,8 +43,6 @@ import {
 import { deadlineGuard } from './deadline';
 import { failureOf, jobEvents } from './job-events';
 import { afterLostAttempt, LOST_ATTEMPT_FAILURES, resumedPriority } from './lost-attempt';
-
-export const progressQuery = defineQuery<JobProgress>('progress');
 
 export const retry: RetryPolicy = {
   initialInterval: '1s',

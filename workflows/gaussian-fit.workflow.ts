@@ -1,7 +1,6 @@
 import {
   ActivityCancellationType,
   ApplicationFailure,
-  defineQuery,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -9,14 +8,11 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { AnvilStage, FailureType, TaskQueue, type JobStage } from './contracts';
+import { AnvilStage, FailureType, progressQuery, TaskQueue, type JobStage } from './contracts';
 import { GAUSSIAN_FIT, type GaussianFitActivities, type GaussianFitInput, type GaussianFitProgress, type GaussianFitResult } from './contracts/gaussian-fit';
 import { retry } from './chunked-job';
 import { deadlineGuard } from './deadline';
 import { failureOf, jobEvents } from './job-events';
-
-/** The job's stage and iteration count; the live iteration is the pending activity's heartbeat (`describe`). */
-export const gaussianFitProgressQuery = defineQuery<GaussianFitProgress>('progress');
 
 /**
  * `gaussian-fit`: ONE long GPU step (`fitGaussians`) instead of a chunked scan. The step heartbeats every
@@ -38,7 +34,8 @@ export async function gaussianFitWorkflow(input: GaussianFitInput): Promise<Gaus
     retries: 0,
     framesReprocessed: 0,
   };
-  setHandler(gaussianFitProgressQuery, () => progress);
+  // The job's stage and iteration count; the live iteration is the pending activity's heartbeat (`describe`).
+  setHandler(progressQuery, () => progress);
   const setStage = (stage: JobStage): void => {
     progress.stage = stage;
     upsertSearchAttributes([{ key: AnvilStage, value: stage }]);

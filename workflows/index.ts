@@ -1,5 +1,5 @@
 // Workflow bundle entry: every workflow the `pipeline` worker runs.
-export { videoDetectionWorkflow, progressQuery } from './video-detect.workflow';
+export { videoDetectionWorkflow } from './video-detect.workflow';
 export { speechDetectionWorkflow } from './speech-detect.workflow';
 export { batchScanWorkflow, batchSummaryQuery } from './batch-scan.workflow';
 export { webhookDeliveryWorkflow } from './webhook-delivery.workflow';

@@ -1,6 +1,5 @@
-import { SPEECH_DETECT, type SpeechDetectionInput, type SpeechDetectionResult } from './contracts';
+import { SPEECH_DETECT, type SpeechDetectionInput, type SpeechDetectionResult, planSpeechChunks } from './contracts';
 import { cpu, gpuActivities, runChunkedJob } from './chunked-job';
-import { planSpeechChunks } from './plan-chunks';
 
 /**
  * `speech-detect`: probe the audio stream -> plan chunks of VAD windows -> GPU decode (16 kHz mono) +

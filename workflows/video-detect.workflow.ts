@@ -1,8 +1,5 @@
-import { VIDEO_DETECT, type VideoDetectionInput, type VideoDetectionResult } from './contracts';
+import { VIDEO_DETECT, type VideoDetectionInput, type VideoDetectionResult, planChunks, sampledFrames } from './contracts';
 import { cpu, gpuActivities, probe, runChunkedJob } from './chunked-job';
-import { planChunks, sampledFrames } from './plan-chunks';
-
-export { progressQuery } from './chunked-job';
 
 /**
  * `video-detect`: probe -> plan frame-range chunks -> GPU decode + detection per chunk -> merge the

@@ -8,8 +8,8 @@ import {
   type ChunkHeartbeat,
   type ChunkResult,
   type EarlierAttempts,
+  sampledFrames,
 } from '../../workflows/contracts';
-import { sampledFrames } from '../../workflows/plan-chunks';
 import type { S3Storage } from '../storage/s3-storage';
 import { resumePlan, type StoredPart } from './chunk-checkpoints';
 import { writeChunkManifest } from './chunk-manifest';

@@ -10,10 +10,10 @@ import {
   type SpeechDetectParams,
   type SpeechMergeInput,
   type WindowProbabilities,
+  planSpeechChunks,
 } from '../../workflows/contracts';
 import { chunkPartKeys } from '../chunks/chunk-manifest';
 import { runSummary, writeSummaryAndManifest } from '../chunks/run-summary';
-import { planSpeechChunks } from '../../workflows/plan-chunks';
 import type { ModelRegistry } from '../inference/models/registry';
 import { decodeFirstFrame, ffprobe } from '../media/ffmpeg';
 import { classify, headInput } from '../media/input-checks';

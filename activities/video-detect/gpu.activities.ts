@@ -1,6 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType, type ChunkResult, type DetectChunkInput, type FrameDetections, type GpuActivities, type MediaInfo } from '../../workflows/contracts';
-import { sampledFrames } from '../../workflows/plan-chunks';
+import {
+  FailureType,
+  type ChunkResult,
+  type DetectChunkInput,
+  type FrameDetections,
+  type GpuActivities,
+  type MediaInfo,
+  sampledFrames,
+} from '../../workflows/contracts';
 import type { InferencePool } from '../inference/inference-pool';
 import { letterbox } from '../inference/letterbox';
 import type { ModelRegistry, ResolvedModel } from '../inference/models/registry';

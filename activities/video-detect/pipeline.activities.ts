@@ -12,6 +12,7 @@ import {
   type PipelineActivities,
   type VideoDetectionResult,
   type VideoDetectParams,
+  planChunks,
 } from '../../workflows/contracts';
 import { decodeFirstFrame, ffprobe } from '../media/ffmpeg';
 import { parseProbe } from '../media/probe-parse';
@@ -21,7 +22,6 @@ import type { ModelRegistry } from '../inference/models/registry';
 import type { S3Storage } from '../storage/s3-storage';
 import { chunkPartKeys } from '../chunks/chunk-manifest';
 import { runSummary, writeSummaryAndManifest } from '../chunks/run-summary';
-import { planChunks } from '../../workflows/plan-chunks';
 import { classify, headInput } from '../media/input-checks';
 import { parseJsonl, toJsonl, verifyChunkFrames } from './frame-lines';
 import { checkedParams } from '../pipelines/job-params';

@@ -23,12 +23,12 @@ import {
   fetchedInputKey,
   resultKeys,
   initialProgress,
+  progressQuery,
   isValidIdempotencyKey,
   type ChunkedJobInput,
   type ChunkHeartbeat,
   type JobProgress,
 } from '../../workflows/contracts';
-import type { progressQuery } from '../../workflows/video-detect.workflow';
 import { API_ENV, type ApiEnv } from '../env';
 import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
 import type { CreateJobDto } from './dto/create-job.dto';
@@ -396,9 +396,7 @@ export class JobsService {
     if (status === 'running') {
       // The query answers when a pipeline worker runs; the memo's copy (coarser) when none does.
       const progress =
-        (opts.queryProgress
-          ? await withTimeout(handle.query<JobProgress>('progress' satisfies (typeof progressQuery)['name']), 3000).catch(() => null)
-          : null) ??
+        (opts.queryProgress ? await withTimeout(handle.query(progressQuery), 3000).catch(() => null) : null) ??
         (description.memo?.['progress'] as JobProgress | undefined) ??
         null;
       const heartbeats = (description.raw.pendingActivities ?? []).map((a) =>

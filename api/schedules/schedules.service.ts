@@ -4,8 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ModelRegistry } from '../../activities/inference/models/registry';
 import { outboundUrlProblem } from '../../activities/net/egress-check';
 import { egressPolicyFromEnv } from '../../activities/net/egress-policy';
-import type { batchScanWorkflow } from '../../workflows/batch-scan.workflow';
-import { scheduleSigningId, type BatchScanInput } from '../../workflows/contracts';
+import { scheduleSigningId, type BatchScanInput, type BatchScanWorkflow } from '../../workflows/contracts';
 import { API_ENV, type ApiEnv } from '../env';
 import { webhookView } from '../jobs/job-webhook';
 import { MODEL_REGISTRY } from '../jobs/tokens';
@@ -32,7 +31,7 @@ export class SchedulesService {
     const input = await this.batchInput(dto.action, specProblems(dto.spec));
     const scheduleId = dto.id ?? `scan-${randomUUID().slice(0, 8)}`;
     try {
-      await this.client.schedule.create<typeof batchScanWorkflow>({
+      await this.client.schedule.create<BatchScanWorkflow>({
         scheduleId,
         spec: buildSpec(dto.spec),
         action: this.action(scheduleId, input),
@@ -67,7 +66,7 @@ export class SchedulesService {
     }
     await this.describe(id); // 404 first
     try {
-      await this.handle(id).update<typeof batchScanWorkflow>((prev) => ({
+      await this.handle(id).update<BatchScanWorkflow>((prev) => ({
         spec: dto.spec ? buildSpec(dto.spec) : prev.spec,
         action: input ? this.action(id, input) : (prev.action as ReturnType<SchedulesService['action']>),
         policies: dto.policies

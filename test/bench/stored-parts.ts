@@ -4,8 +4,7 @@
  * checkpoint when it was killed (the work a fault loses), which heartbeats, throttled to one per 5 s, miss.
  */
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { jobPrefix } from '../../workflows/contracts';
-import { sampledFrames } from '../../workflows/plan-chunks';
+import { jobPrefix, sampledFrames } from '../../workflows/contracts';
 
 export interface LastStored {
   /** The chunk in flight (the one after the newest part's chunk when that one is finished). */

@@ -62,3 +62,6 @@ export const SCAN_EXTENSIONS: Record<InputKind, readonly string[]> = {
 
 export const BATCH_SCAN_LIMITS = { maxParallel: { min: 1, max: 256 }, maxObjects: { min: 1, max: 2000 } } as const;
 export const BATCH_SCAN_DEFAULTS = { maxParallel: 4, maxObjects: 500 } as const;
+
+/** The signature of `batchScanWorkflow` (a schedule's action): the API types its schedules with it. */
+export type BatchScanWorkflow = (input: BatchScanInput) => Promise<BatchSummary>;

@@ -10,6 +10,7 @@ export * from './media';
 export * from './pipeline-definition';
 export * from './pipeline-params';
 export * from './pipelines';
+export * from './plan-chunks';
 export * from './progress';
 export * from './search-attributes';
 export * from './speech-detect';

@@ -1,3 +1,4 @@
+import { defineQuery } from '@temporalio/workflow';
 /** Coarse phases of a job. Also the value of the `AnvilStage` search attribute. */
 export type JobStage = 'queued' | 'fetching' | 'probing' | 'processing' | 'merging' | 'completed';
 
@@ -43,3 +44,6 @@ export const initialProgress = (unit: ProgressUnit = 'frames'): JobProgress => (
   retries: 0,
   framesReprocessed: 0,
 });
+
+/** The query every job's workflow answers with its progress (the API's `GET /v1/jobs/:id` asks it). */
+export const progressQuery = defineQuery<JobProgress>('progress');

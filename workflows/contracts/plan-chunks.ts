@@ -1,4 +1,5 @@
-import type { AudioInfo, Chunk, SpeechDetectParams } from './contracts';
+import type { Chunk } from './chunked-job';
+import type { AudioInfo, SpeechDetectParams } from './speech-detect';
 
 /**
  * Splits [0, frameCount) into chunks of about `chunkFrames` frames. Chunk starts are multiples of
