@@ -9,6 +9,7 @@ import { UploadsModule } from './uploads/uploads.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { SchedulesModule } from './schedules/schedules.module';
+import { SharedModule } from './shared/shared.module';
 
 @Global()
 @Module({})
@@ -23,7 +24,7 @@ export class AppModule {
   static with(env: ApiEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [EnvModule.with(env), TemporalModule, JobsModule, UploadsModule, PipelinesModule, SchedulesModule, MetricsModule],
+      imports: [EnvModule.with(env), SharedModule, TemporalModule, JobsModule, UploadsModule, PipelinesModule, SchedulesModule, MetricsModule],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

@@ -8,7 +8,7 @@ import { buildOpenApi } from './common/openapi';
 import { methodNotAllowed, routeMethods } from './common/method-not-allowed';
 import type { ApiEnv } from './env';
 import type { ModelRegistry } from '../activities/inference/models/registry';
-import { MODEL_REGISTRY } from './jobs/tokens';
+import { MODEL_REGISTRY } from './shared/tokens';
 
 /** Builds the Nest app (used by main.ts and by the e2e tests). */
 export async function createApp(env: ApiEnv, opts: { logger?: false } = {}): Promise<INestApplication> {

@@ -7,7 +7,8 @@ import { CreateJobDto } from './dto/create-job.dto';
 import { JobListView, JobResultsView, JobView as JobViewDto } from './dto/job-view.dto';
 import { JOB_STATUSES, type JobSummary, type JobView } from './job-view';
 import { PIPELINE_NAMES } from '../../workflows/contracts';
-import { JobsService, type JobResults, type StartedJob } from './jobs.service';
+import { JobQueriesService, type JobResults } from './job-queries.service';
+import { JobsService, type StartedJob } from './jobs.service';
 import { validated } from '../common/validation';
 import { RequireScope } from '../auth/scopes';
 import { ApiAuth, ApiPathParam, ApiProblems } from '../common/openapi';
@@ -30,7 +31,10 @@ const JobId = (): MethodDecorator => ApiPathParam('id', 'job id (`id` of POST /v
 @ApiAuth()
 @Controller('v1/jobs')
 export class JobsController {
-  constructor(@Inject(JobsService) private readonly jobs: JobsService) {}
+  constructor(
+    @Inject(JobsService) private readonly jobs: JobsService,
+    @Inject(JobQueriesService) private readonly queries: JobQueriesService,
+  ) {}
 
   @Post()
   @RequireScope('submit')
@@ -78,7 +82,7 @@ export class JobsController {
   @ApiResponse({ status: 200, type: JobListView })
   @ApiProblems(400, 422)
   list(@Query(validated(ListJobsQueryDto)) q: ListJobsQueryDto): Promise<{ jobs: JobSummary[]; nextCursor: string | null }> {
-    return this.jobs.list(q);
+    return this.queries.list(q);
   }
 
   @Sse(':id/events')
@@ -91,8 +95,8 @@ export class JobsController {
   })
   @ApiProblems(404)
   async events(@Param('id') id: string): Promise<Observable<MessageEvent>> {
-    await this.jobs.get(id); // 404 before the stream starts
-    return this.jobs.events(id);
+    await this.queries.get(id); // 404 before the stream starts
+    return this.queries.events(id);
   }
 
   @Post(':id/cancel')
@@ -129,7 +133,7 @@ export class JobsController {
   @ApiResponse({ status: 200, type: JobResultsView })
   @ApiProblems(404, 409)
   results(@Param('id') id: string): Promise<JobResults> {
-    return this.jobs.results(id);
+    return this.queries.results(id);
   }
 
   @Get(':id/results/:name')
@@ -144,7 +148,7 @@ export class JobsController {
   })
   @ApiProblems(404, 409)
   async resultFile(@Param('id') id: string, @Param('name') name: string): Promise<StreamableFile> {
-    const file = await this.jobs.resultFile(id, name);
+    const file = await this.queries.resultFile(id, name);
     return new StreamableFile(file.body, { type: file.contentType, length: file.size, disposition: `attachment; filename="${file.filename}"` });
   }
 
@@ -154,7 +158,7 @@ export class JobsController {
   @ApiResponse({ status: 200, type: JobViewDto })
   @ApiProblems(404)
   get(@Param('id') id: string): Promise<JobView> {
-    return this.jobs.get(id);
+    return this.queries.get(id);
   }
 }
 

@@ -1,16 +1,6 @@
-import {
-  BadRequestException,
-  ConflictException,
-  HttpException,
-  HttpStatus,
-  Inject,
-  Injectable,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
-import { defaultPayloadConverter, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
+import { defaultPayloadConverter, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { outboundUrlProblem } from '../../activities/net/egress-check';
 import { egressPolicyFromEnv, type EgressPolicy } from '../../activities/net/egress-policy';
 import type { ModelRegistry } from '../../activities/inference/models/registry';
@@ -22,24 +12,15 @@ import {
   DEFAULT_WEBHOOK_EVENTS,
   fetchedInputKey,
   resultKeys,
-  initialProgress,
-  progressQuery,
   isValidIdempotencyKey,
   type ChunkedJobInput,
-  type ChunkHeartbeat,
-  type JobProgress,
 } from '../../workflows/contracts';
 import { API_ENV, type ApiEnv } from '../env';
 import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
 import type { CreateJobDto } from './dto/create-job.dto';
-import { toJobStatus, type JobSummary, type JobView } from './job-view';
-import { buildListQuery, decodeCursor, encodeCursor } from './list-query';
-import type { ListJobsQueryDto } from './dto/list-jobs.dto';
-import { Observable } from 'rxjs';
-import { optionalTsToDate } from '@temporalio/common/lib/time';
-import type { WorkflowExecutionStatusName } from '@temporalio/client';
-import { withRetryingSteps, withRunningChunks } from './live-progress';
-import { MODEL_REGISTRY, STORAGE } from './tokens';
+import { type JobView } from './job-view';
+import { MODEL_REGISTRY, STORAGE } from '../shared/tokens';
+import { DEFAULT_PRIORITY, JobQueriesService } from './job-queries.service';
 import { pipelineOf, PIPELINES, validateParams, type ApiPipeline, type JobResult } from './pipelines';
 import { canonicalJson } from '../../activities/chunks/part-identity';
 import { checkSameRequest, keyReused, REQUEST_HASH_MEMO, requestHash } from './idempotency';
@@ -56,6 +37,7 @@ export class JobsService {
     @Inject(API_ENV) private readonly env: ApiEnv,
     @Inject(MODEL_REGISTRY) private readonly models: ModelRegistry,
     @Inject(STORAGE) private readonly storage: S3Storage,
+    @Inject(JobQueriesService) private readonly queries: JobQueriesService,
   ) {
     this.egress = egressPolicyFromEnv(env);
   }
@@ -101,7 +83,7 @@ export class JobsService {
    */
   async retry(id: string, idempotencyKey?: string): Promise<StartedJob> {
     checkIdempotencyKey(idempotencyKey);
-    const job = await this.get(id, { queryProgress: false });
+    const job = await this.queries.get(id, { queryProgress: false });
     const pipeline = pipelineOf(job.pipeline);
     const jobId = buildJobId(pipeline.name, idempotencyKey, () => randomUUID());
     if (job.status === 'running') throw new ConflictException(`job '${id}' is still running; cancel it first or wait for it to end`);
@@ -177,7 +159,7 @@ export class JobsService {
       throw err;
     }
     // A job just started has no progress to query yet: answer at once, without waiting for a worker.
-    return { job: await this.get(job.jobId, { queryProgress: false }), replayed: false };
+    return { job: await this.queries.get(job.jobId, { queryProgress: false }), replayed: false };
   }
 
   /** The job an idempotency key already started, if any; a 422 when it was started by another request. */
@@ -190,7 +172,7 @@ export class JobsService {
       throw err;
     }
     checkSameRequest(idempotencyKey, jobId, description.memo?.[REQUEST_HASH_MEMO], hash);
-    return { job: await this.get(jobId, { queryProgress: false }), replayed: true };
+    return { job: await this.queries.get(jobId, { queryProgress: false }), replayed: true };
   }
 
   /**
@@ -207,43 +189,7 @@ export class JobsService {
     }
     const same = manifest.inputKey === job.inputKey && canonicalJson(manifest.params) === canonicalJson(job.params);
     if (!same) throw keyReused(idempotencyKey, job.jobId);
-    return { job: await this.archived(job.jobId), replayed: true };
-  }
-
-  /** A completed job past Temporal's retention: the manifest and summary it left in S3 still describe it. */
-  private async archived(id: string): Promise<JobView> {
-    const missing = new NotFoundException(`job '${id}' does not exist`);
-    if (!/^(?!\.+$)[A-Za-z0-9._:-]{1,200}$/.test(id)) throw missing; // it becomes part of an S3 key
-    const keys = resultKeys(id);
-    let manifest: { pipeline?: string; completedAt?: string };
-    try {
-      manifest = JSON.parse(await this.storage.getText(keys.manifest)) as typeof manifest;
-    } catch (err) {
-      if (err instanceof ObjectNotFoundError) throw missing;
-      throw err;
-    }
-    const result = JSON.parse(await this.storage.getText(keys.summary)) as JobResult;
-    const pipeline = pipelineOf(manifest.pipeline);
-    return {
-      id,
-      pipeline: pipeline.name,
-      status: 'completed',
-      priority: DEFAULT_PRIORITY,
-      progress: completedProgress(pipeline, result),
-      createdAt: null,
-      closedAt: manifest.completedAt ?? null,
-      failure: null,
-      result: { ...result, urls: await this.resultUrls(pipeline, result.keys) },
-      links: { self: `/v1/jobs/${encodeURIComponent(id)}`, temporalUi: temporalUiLink(this.env, id) },
-      archived: true,
-    };
-  }
-
-  /** Presigned links to the result files, by name. */
-  private async resultUrls(pipeline: ApiPipeline, keys: Record<string, string>): Promise<Record<string, string>> {
-    const ttl = this.env.PRESIGN_TTL_SECONDS;
-    const urls = await Promise.all(pipeline.resultFiles.map(async (f) => [f.name, await this.storage.presignGet(keys[f.key]!, ttl)] as const));
-    return Object.fromEntries(urls);
+    return { job: await this.queries.archived(job.jobId), replayed: true };
   }
 
   /** The input a job was submitted with: the first event of its first run (later runs carry continue-as-new state). */
@@ -260,195 +206,14 @@ export class JobsService {
     return defaultPayloadConverter.fromPayload<JobInput>(payload);
   }
 
-  /** Presigned links to a completed job's files. */
-  async results(id: string): Promise<JobResults> {
-    const { pipeline, keys } = await this.resultKeys(id);
-    const files = await Promise.all(
-      pipeline.resultFiles.map(async (f) => {
-        const key = keys[f.key]!;
-        const { size } = await this.storage.head(key);
-        return {
-          name: f.name,
-          contentType: f.contentType,
-          size,
-          url: await this.storage.presignGet(key, this.env.PRESIGN_TTL_SECONDS),
-          download: `/v1/jobs/${encodeURIComponent(id)}/results/${f.name}`,
-        };
-      }),
-    );
-    return { id, status: 'completed', files };
-  }
-
-  /** One result file's bytes, streamed from S3. */
-  async resultFile(id: string, name: string): Promise<{ body: Readable; size: number; contentType: string; filename: string }> {
-    const { pipeline, keys } = await this.resultKeys(id);
-    const file = pipeline.resultFiles.find((f) => f.name === name);
-    if (!file) throw new NotFoundException(`no result file '${name}'; files are ${pipeline.resultFiles.map((f) => f.name).join(', ')}`);
-    const { body, size } = await this.storage.getStream(keys[file.key]!);
-    return { body, size, contentType: file.contentType, filename: `${id}-${file.filename}` };
-  }
-
-  private async resultKeys(id: string): Promise<{ pipeline: ApiPipeline; keys: Record<string, string> }> {
-    const job = await this.get(id, { queryProgress: false });
-    if (job.status !== 'completed' || !job.result) {
-      throw new ConflictException(
-        `job '${id}' is ${job.status}; results exist once it has completed${job.status === 'running' ? ' (GET /v1/jobs/:id/events to wait)' : ''}`,
-      );
-    }
-    return { pipeline: pipelineOf(job.pipeline), keys: job.result.keys };
-  }
-
-  /** A page of jobs from Temporal visibility (running first, then most recently closed); `nextCursor` fetches the next. */
-  async list(q: ListJobsQueryDto): Promise<{ jobs: JobSummary[]; nextCursor: string | null }> {
-    const query = buildListQuery(q);
-    const nextPageToken = q.cursor === undefined ? undefined : decodeCursor(q.cursor, query);
-    if (q.cursor !== undefined && !nextPageToken)
-      throw new UnprocessableEntityException('cursor must be the nextCursor of a previous page with the same filters');
-    const res = await this.client.workflowService.listWorkflowExecutions({
-      namespace: this.env.TEMPORAL_NAMESPACE,
-      query,
-      pageSize: q.limit ?? 20,
-      nextPageToken,
-    });
-    const jobs = res.executions.map((e): JobSummary => {
-      const id = e.execution?.workflowId ?? '';
-      return {
-        id,
-        status: toJobStatus(STATUS_BY_NUMBER[e.status ?? 0] ?? 'RUNNING'),
-        createdAt: optionalTsToDate(e.startTime)?.toISOString() ?? null,
-        closedAt: optionalTsToDate(e.closeTime)?.toISOString() ?? null,
-        links: { self: `/v1/jobs/${encodeURIComponent(id)}` },
-      };
-    });
-    return { jobs, nextCursor: res.nextPageToken?.length ? encodeCursor(res.nextPageToken, query) : null };
-  }
-
-  /** Event streams open now in this process (`API_MAX_EVENT_STREAMS` at most). */
-  private openStreams = 0;
-
-  /** Job state as Server-Sent Events: one event per change (every second at most) until the job ends. */
-  events(id: string, everyMs = 1000): Observable<MessageEvent> {
-    if (this.openStreams >= this.env.API_MAX_EVENT_STREAMS) {
-      throw new HttpException(
-        `${this.openStreams} event streams are open on this API process (API_MAX_EVENT_STREAMS); poll GET /v1/jobs/${id} instead, or retry later`,
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
-    }
-    return new Observable<MessageEvent>((subscriber) => {
-      this.openStreams++;
-      let stopped = false;
-      let last = '';
-      const loop = async (): Promise<void> => {
-        while (!stopped) {
-          const job = await this.get(id);
-          const data = { id, status: job.status, progress: job.progress, failure: job.failure, result: job.result && { ...job.result, urls: undefined } };
-          const text = JSON.stringify(data);
-          if (text !== last) subscriber.next({ type: job.status === 'running' ? 'progress' : job.status, data } as MessageEvent);
-          last = text;
-          if (job.status !== 'running') return subscriber.complete();
-          await new Promise((r) => setTimeout(r, everyMs));
-        }
-      };
-      loop().catch((err: unknown) => subscriber.error(err));
-      return () => {
-        stopped = true;
-        this.openStreams--;
-      };
-    });
-  }
-
   /** Requests cancellation: GPU work stops within one batch and partial outputs are deleted. */
   async cancel(id: string): Promise<JobView> {
-    const job = await this.get(id);
+    const job = await this.queries.get(id);
     if (job.status !== 'running') throw new ConflictException(`job '${id}' is already ${job.status}`);
     await this.client.workflow.getHandle(id).cancel();
     return { ...job, status: 'running' };
   }
-
-  /** Status, progress, failure and results of a job; works with no worker running. */
-  async get(id: string, opts: { queryProgress: boolean } = { queryProgress: true }): Promise<JobView> {
-    const handle = this.client.workflow.getHandle(id);
-    let description;
-    try {
-      description = await handle.describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return this.archived(id);
-      throw err;
-    }
-    // Only workflows this API started are jobs: any other id in the namespace (another application's workflow,
-    // a webhook delivery, a batch scan) is not found here, so a token can neither read nor cancel it.
-    const pipelineName = description.typedSearchAttributes.get(AnvilPipeline);
-    if (!pipelineName || !(pipelineName in PIPELINES)) throw new NotFoundException(`job '${id}' does not exist`);
-    const status = toJobStatus(description.status.name);
-    const pipeline = pipelineOf(pipelineName);
-    const view: JobView = {
-      id,
-      pipeline: pipeline.name,
-      status,
-      priority: Number(description.memo?.['priority'] ?? DEFAULT_PRIORITY),
-      progress: null,
-      createdAt: description.startTime.toISOString(),
-      closedAt: description.closeTime?.toISOString() ?? null,
-      failure: null,
-      result: null,
-      links: { self: `/v1/jobs/${encodeURIComponent(id)}`, temporalUi: temporalUiLink(this.env, id) },
-    };
-    if (status === 'running') {
-      // The query answers when a pipeline worker runs; the memo's copy (coarser) when none does.
-      const progress =
-        (opts.queryProgress ? await withTimeout(handle.query(progressQuery), 3000).catch(() => null) : null) ??
-        (description.memo?.['progress'] as JobProgress | undefined) ??
-        null;
-      const heartbeats = (description.raw.pendingActivities ?? []).map((a) =>
-        a.heartbeatDetails?.payloads?.[0] ? defaultPayloadConverter.fromPayload<ChunkHeartbeat>(a.heartbeatDetails.payloads[0]) : undefined,
-      );
-      const retrying = (description.raw.pendingActivities ?? []).map((a) => ({
-        activity: a.activityType?.name ?? 'activity',
-        attempt: a.attempt ?? 1,
-        lastFailure: a.lastFailure?.message ?? undefined,
-      }));
-      view.progress = progress && withRetryingSteps(withRunningChunks(progress, heartbeats), retrying);
-      return view;
-    }
-    try {
-      const result = (await handle.result()) as JobResult;
-      view.result = { ...result, urls: await this.resultUrls(pipeline, result.keys) };
-      // The workflow's last memo copy has the chunk counts; jobs from before it kept one get a synthesised view.
-      const memo = description.memo?.['progress'] as JobProgress | undefined;
-      view.progress = memo?.stage === 'completed' ? { ...memo, etaSeconds: 0 } : completedProgress(pipeline, result);
-    } catch (err) {
-      view.failure = describeFailure(err);
-    }
-    return view;
-  }
 }
-
-/** Visibility's numeric execution status, as the client names it. */
-const STATUS_BY_NUMBER: WorkflowExecutionStatusName[] = [
-  'UNSPECIFIED',
-  'RUNNING',
-  'COMPLETED',
-  'FAILED',
-  'CANCELLED',
-  'TERMINATED',
-  'CONTINUED_AS_NEW',
-  'TIMED_OUT',
-];
-
-export function temporalUiLink(env: ApiEnv, id: string): string {
-  return `${env.TEMPORAL_UI_URL}/namespaces/${encodeURIComponent(env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(id)}`;
-}
-
-/** The innermost cause of a failed workflow: that is the message a user can act on. */
-function describeFailure(err: unknown): { type: string | null; message: string } {
-  let cause: unknown = err instanceof WorkflowFailedError ? err.cause : err;
-  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
-  const type = cause instanceof Error && 'type' in cause ? ((cause as { type?: string }).type ?? null) : null;
-  return { type, message: cause instanceof Error ? cause.message : String(cause) };
-}
-
-/** Temporal's default with its default range 1..5. */
-const DEFAULT_PRIORITY = 3;
 
 const isDefined = <T>(x: T | undefined): x is T => x !== undefined;
 
@@ -456,24 +221,8 @@ function checkIdempotencyKey(key: string | undefined): void {
   if (key !== undefined && !isValidIdempotencyKey(key)) throw new BadRequestException('Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -');
 }
 
-/** Progress of a completed job that kept no final memo copy (an archived one, or one from before it was kept). */
-function completedProgress(pipeline: ApiPipeline, result: JobResult): JobProgress {
-  const units = pipeline.units(result);
-  return { ...initialProgress(pipeline.unit), stage: 'completed', done: units, total: units, etaSeconds: 0 };
-}
-
 /** A started job, and whether it was started by an earlier request with the same idempotency key. */
 export interface StartedJob {
   job: JobView;
   replayed: boolean;
-}
-
-export interface JobResults {
-  id: string;
-  status: 'completed';
-  files: { name: string; contentType: string; size: number; url: string; download: string }[];
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 }

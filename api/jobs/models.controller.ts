@@ -3,7 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiAuth } from '../common/openapi';
 import { ModelView as ModelViewDto } from './dto/job-view.dto';
 import type { ModelRegistry } from '../../activities/inference/models/registry';
-import { MODEL_REGISTRY } from './tokens';
+import { MODEL_REGISTRY } from '../shared/tokens';
 
 /** One row of `GET /v1/models`. */
 export interface ModelView {

@@ -3,7 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiAuth } from '../common/openapi';
 import { PipelineListView } from './dto/pipeline-view.dto';
 import type { ModelRegistry } from '../../activities/inference/models/registry';
-import { MODEL_REGISTRY } from '../jobs/tokens';
+import { MODEL_REGISTRY } from '../shared/tokens';
 import { pipelineCatalog, type PipelineView } from './pipeline-catalog';
 
 @ApiTags('pipelines')

@@ -7,7 +7,7 @@ import { egressPolicyFromEnv } from '../../activities/net/egress-policy';
 import { scheduleSigningId, type BatchScanInput, type BatchScanWorkflow } from '../../workflows/contracts';
 import { API_ENV, type ApiEnv } from '../env';
 import { webhookView } from '../jobs/job-webhook';
-import { MODEL_REGISTRY } from '../jobs/tokens';
+import { MODEL_REGISTRY } from '../shared/tokens';
 import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
 import type { BackfillDto, CreateScheduleDto, OverlapPolicy, ScheduleActionDto, UpdateScheduleDto } from './dto/schedule.dto';
 import { buildBatchInput, buildPolicies, buildSpec, formatDuration, specProblems } from './schedule-options';

@@ -15,7 +15,7 @@ import type { Readable } from 'node:stream';
 import { notVideoMessage, sniffMedia, SNIFF_BYTES } from '../../activities/media/sniff';
 import { ObjectNotFoundError, type S3Storage } from '../../activities/storage/s3-storage';
 import { API_ENV, type ApiEnv } from '../env';
-import { STORAGE } from '../jobs/tokens';
+import { STORAGE } from '../shared/tokens';
 import type { CompleteUploadDto, CreateUploadDto, UploadedView, UploadPlanView } from './dto/uploads.dto';
 import { readHead } from '../../activities/media/read-head';
 import { isUploadKey, PENDING_UPLOADS_PREFIX, pendingUploadKey, planParts, uploadKey } from './upload-plan';
