@@ -202,7 +202,7 @@ describe('the anvil CLI against the real API', () => {
     expect(got.stdout).toMatch(new RegExp(`^${id}\\n  prefix   nightly/`));
     const badBackfill = await anvil(['schedules', 'backfill', id, '--start', 'yesterday', '--end', '2026-11-23T00:00:00Z']);
     expect(badBackfill.code).toBe(2);
-    expect(badBackfill.stderr).toContain('start must be an ISO 8601 time');
+    expect(badBackfill.stderr).toContain('start must be an RFC 3339 date-time');
     expect((await anvil(['schedules', 'create', '--id', id, '--prefix', 'nightly/', '--every', '1h'])).code).toBe(6);
     expect((await anvil(['schedules', 'delete', id])).code).toBe(0);
     expect((await anvil(['schedules', 'get', id])).code).toBe(5);
