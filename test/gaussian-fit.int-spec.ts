@@ -7,6 +7,7 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { psnr } from '../activities/gaussian-fit/render';
+import { jobFiles } from '../workflows/contracts';
 import { GAUSSIAN_FIT_DEFAULTS, gaussianFitKeys, type GaussiansFile } from '../workflows/contracts/gaussian-fit';
 import { writeFile } from './support/media';
 import { fitResult, IMAGES, objectBytes, pngPixels, resizedAstronaut, startFitStack, type FitStack } from './support/gaussian-fit-stack';
@@ -64,7 +65,7 @@ it(`fits the astronaut: the render is above ${MIN_PSNR} dB PSNR, stored as a PNG
 
   // The number checks out from the stored files alone: the PNG against the input scaled by the same ffmpeg filter.
   const keys = gaussianFitKeys(handle.workflowId);
-  expect(r.keys).toEqual({ render: keys.render, gaussians: keys.gaussians });
+  expect(r.keys).toEqual({ render: keys.render, gaussians: keys.gaussians, summary: jobFiles(handle.workflowId).summary });
   const target = await resizedAstronaut(64);
   const render = await pngPixels(await objectBytes(stack.storage, keys.render));
   expect(render.length).toBe(64 * 64 * 3);

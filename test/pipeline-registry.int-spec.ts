@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as workflows from '../workflows';
 import { pipelinesHelp } from '../api/cli/pipeline-params';
 import { paramsSchemaName } from '../api/pipelines/params-schema';
-import { PIPELINE_NAMES, PIPELINES, SCAN_EXTENSIONS, type GaussianFitResult } from '../workflows/contracts';
+import { jobFiles, PIPELINE_NAMES, PIPELINES, SCAN_EXTENSIONS, type GaussianFitResult } from '../workflows/contracts';
 import { IMAGES } from './support/gaussian-fit-stack';
 import { startTestStack, waitForJob, type TestStack } from './support/stack';
 
@@ -64,7 +64,10 @@ it('gaussian-fit, registered by its definition, runs through the REST API like a
   );
   expect(job).toMatchObject({ status: 'completed', pipeline: 'gaussian-fit' });
   expect(job.result.psnr).toBeGreaterThan(15);
-  expect(Object.keys(job.result.urls).sort()).toEqual(['gaussians', 'render']);
+  expect(Object.keys(job.result.urls).sort()).toEqual(['gaussians', 'render', 'summary']);
+  // Like every pipeline's jobs, it stays findable past Temporal's retention: its manifest names it.
+  const manifest = JSON.parse(await stack.storage.getText(jobFiles(created.body.id as string).manifest)) as { pipeline: string };
+  expect(manifest.pipeline).toBe('gaussian-fit');
   const render = await stack.api().get(`/v1/jobs/${created.body.id}/results/render`).buffer(true).expect(200);
   expect(render.headers['content-type']).toContain('image/png');
   expect((render.body as Buffer).subarray(1, 4).toString()).toBe('PNG');

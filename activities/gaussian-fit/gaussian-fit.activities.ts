@@ -1,6 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { jobFiles } from '../../workflows/contracts';
 import {
+  GAUSSIAN_FIT,
   gaussianFitKeys,
   gaussianFitPipeline,
   type FitGaussiansInput,
@@ -11,6 +13,7 @@ import {
 } from '../../workflows/contracts/gaussian-fit';
 import { headInput } from '../media/input-checks';
 import { checkedParams } from '../pipelines/job-params';
+import { writeSummaryAndManifest } from '../chunks/run-summary';
 import { ObjectNotFoundError, type S3Storage } from '../storage/s3-storage';
 import { decodeCheckpoint, encodeCheckpoint, fitIdentity } from './checkpoint';
 import { runFitLoop } from './fit-loop';
@@ -85,17 +88,21 @@ async function fitGaussians({ storage, heartbeatEveryMs = 1000 }: GaussianFitDep
     clearInterval(timer);
   }
   const output = await writeResults(storage, keys, image, decoded.rgb8, state.params, params.iterations);
-  return {
+  const files = jobFiles(input.jobId);
+  const result: GaussianFitResult = {
     ...output,
     iterations: state.iteration,
     gaussians: params.gaussians,
     width: image.width,
     height: image.height,
-    keys: { render: keys.render, gaussians: keys.gaussians },
+    keys: { render: keys.render, gaussians: keys.gaussians, summary: files.summary },
     ...(start > 0 ? { resumedFrom: start } : {}),
     iterationsRecomputed: previous ? Math.max(0, previous.iteration - start) : 0,
     attempts: attempt,
   };
+  // As every pipeline does: the summary, and the manifest that keeps the job findable after Temporal's retention.
+  await writeSummaryAndManifest(storage, { jobId: input.jobId, pipeline: GAUSSIAN_FIT, inputKey: input.inputKey, params, keys: files }, result);
+  return result;
 }
 
 /** The stored state when there is a checkpoint of this identity; none (start over) otherwise. */

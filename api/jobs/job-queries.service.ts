@@ -2,7 +2,7 @@ import { ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFo
 import { defaultPayloadConverter, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Readable } from 'node:stream';
 import { ObjectNotFoundError, type S3Storage } from '../../activities/storage/s3-storage';
-import { AnvilPipeline, resultKeys, initialProgress, progressQuery, type ChunkHeartbeat, type JobProgress } from '../../workflows/contracts';
+import { AnvilPipeline, resultKeys, initialProgress, progressQuery, type JobProgress } from '../../workflows/contracts';
 import { API_ENV, type ApiEnv } from '../env';
 import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
 import { toJobStatus, type JobSummary, type JobView } from './job-view';
@@ -58,7 +58,7 @@ export class JobQueriesService {
         (description.memo?.['progress'] as JobProgress | undefined) ??
         null;
       const heartbeats = (description.raw.pendingActivities ?? []).map((a) =>
-        a.heartbeatDetails?.payloads?.[0] ? defaultPayloadConverter.fromPayload<ChunkHeartbeat>(a.heartbeatDetails.payloads[0]) : undefined,
+        a.heartbeatDetails?.payloads?.[0] ? defaultPayloadConverter.fromPayload<unknown>(a.heartbeatDetails.payloads[0]) : undefined,
       );
       const retrying = (description.raw.pendingActivities ?? []).map((a) => ({
         activity: a.activityType?.name ?? 'activity',

@@ -14,6 +14,11 @@ describe('withRunningChunks', () => {
     expect(p.etaSeconds).toBe(20);
   });
 
+  it("counts a long step's iterations (gaussian-fit heartbeats) the same way", () => {
+    const fit = { ...initialProgress('iterations'), stage: 'processing' as const, done: 0, total: 3000 };
+    expect(withRunningChunks(fit, [{ iteration: 1200, total: 3000, loss: 0.01, checkpointIteration: 1000, attempt: 1 }]).done).toBe(1200);
+  });
+
   it('never exceeds the total', () => {
     expect(withRunningChunks(base, [{ checkpointFrame: 0, nextFrame: 0, framesDone: 900, framesTotal: 900 }]).done).toBe(400);
   });

@@ -1,12 +1,13 @@
 import { withoutUrls } from '../../activities/media/ffmpeg-errors';
-import type { ChunkHeartbeat, JobProgress } from '../../workflows/contracts';
+import type { ChunkHeartbeat, GaussianFitHeartbeat, JobProgress } from '../../workflows/contracts';
 
 /**
- * Adds the frames of chunks still running (from their last heartbeat details, which the server keeps
- * even while no worker runs) to the workflow's own progress, which counts finished chunks only.
+ * Adds the units of steps still running (from their last heartbeat details, which the server keeps even while
+ * no worker runs) to the workflow's own progress, which counts finished steps only: a chunk's `framesDone`
+ * (frames or windows), a long step's `iteration` (gaussian-fit).
  */
-export function withRunningChunks(progress: JobProgress, heartbeats: (ChunkHeartbeat | undefined)[]): JobProgress {
-  const running = heartbeats.reduce((sum, h) => sum + (h?.framesDone ?? 0), 0);
+export function withRunningChunks(progress: JobProgress, heartbeats: unknown[]): JobProgress {
+  const running = heartbeats.reduce<number>((sum, h) => sum + unitsDone(h), 0);
   const done = Math.min(progress.total, progress.done + running);
   return { ...progress, done, etaSeconds: progress.rate > 0 ? (progress.total - done) / progress.rate : progress.etaSeconds };
 }
@@ -28,4 +29,9 @@ export function withRetryingSteps(progress: JobProgress, pending: PendingAttempt
   if (!retrying) return progress;
   const message = withoutUrls(retrying.lastFailure!, 'the input').replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, 'the server');
   return { ...progress, lastError: { activity: retrying.activity, attempt: retrying.attempt - 1, message } };
+}
+
+function unitsDone(heartbeat: unknown): number {
+  const h = heartbeat as Partial<ChunkHeartbeat & GaussianFitHeartbeat> | undefined;
+  return h?.framesDone ?? h?.iteration ?? 0;
 }

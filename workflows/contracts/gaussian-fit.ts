@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import { definePipeline } from './pipeline-definition';
+import { definePipeline, SUMMARY_FILE } from './pipeline-definition';
 import type { JobProgress } from './progress';
 import type { WebhookSubscription } from './webhooks';
 
@@ -115,7 +115,7 @@ export interface GaussianFitResult {
   /** Size of the fitted image, pixels. */
   width: number;
   height: number;
-  keys: { render: string; gaussians: string };
+  keys: { render: string; gaussians: string; summary: string };
   /** Iteration the finishing attempt resumed from, when it started from a checkpoint. */
   resumedFrom?: number;
   /**
@@ -165,6 +165,7 @@ export const gaussianFitPipeline = definePipeline({
       filename: 'gaussians.json',
       description: 'every Gaussian (centre, scales, rotation, colour), the fit size, loss and PSNR',
     },
+    SUMMARY_FILE,
   ],
   gpuQueue: 'gpu',
   units: (result: GaussianFitResult) => result.iterations,

@@ -34,7 +34,7 @@ export const chunkManifestKey = (jobId: string, chunkIndex: number): string => `
 export const chunkPartsPrefix = (jobId: string, chunkIndex: number): string => `${jobPrefix(jobId)}/chunks/${pad(chunkIndex)}/`;
 
 /** Every finished job's summary and manifest (the manifest keeps it findable after Temporal's retention). */
-const jobFiles = (jobId: string): { summary: string; manifest: string } => ({
+export const jobFiles = (jobId: string): { summary: string; manifest: string } => ({
   summary: `${jobPrefix(jobId)}/summary.json`,
   manifest: `${jobPrefix(jobId)}/manifest.json`,
 });
