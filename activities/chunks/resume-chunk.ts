@@ -45,6 +45,12 @@ export interface ChunkAttempt {
   stop: () => void;
   /** The key of this chunk's part [start, end), named with the attempt's part identity. */
   partKey: (start: number, end: number) => string;
+  /**
+   * Stores the part [start, end) and appends it to `chain`. After a cancel or a fence it stores nothing (it
+   * throws the abort reason): an attempt that lost its chunk must not add parts beside the next attempt's. A
+   * worker shutdown still stores, to hand back what it has.
+   */
+  putPart: (start: number, end: number, body: string) => Promise<void>;
 }
 
 /**
@@ -123,12 +129,19 @@ export async function resumeChunk(
   };
   signal.addEventListener('abort', onAbort, { once: true });
   if (start > chunk.startFrame) ctx.log.info('resuming chunk from its last checkpoint', { chunk: chunk.index, frame: start });
+  const chain = plan.chain.map((p) => p.key);
+  const putPart = async (from: number, to: number, body: string): Promise<void> => {
+    if (signal.aborted && !workerShuttingDown(signal)) throw signal.reason;
+    const key = partKey(from, to);
+    await storage.put(key, body, 'application/x-ndjson');
+    chain.push(key);
+  };
   return {
     chunk,
     sampleInterval: S,
     start,
     state,
-    chain: plan.chain.map((p) => p.key),
+    chain,
     framesReused,
     previous,
     attempt,
@@ -140,6 +153,7 @@ export async function resumeChunk(
       signal.removeEventListener('abort', onAbort);
     },
     partKey,
+    putPart,
   };
 }
 

@@ -59,7 +59,7 @@ export async function detectSpeechChunk(deps: SpeechChunkDeps, input: SpeechChun
 
 async function processWindows({ storage, pool }: SpeechChunkDeps, input: SpeechChunkInput, model: SpeechModel, attempt: ChunkAttempt): Promise<void> {
   const { chunk, audio, params } = input;
-  const { state, chain, beat } = attempt;
+  const { state, beat } = attempt;
   const W = audio.windowSamples;
   const span = Math.max(1, Math.round((params.checkpointSeconds * audio.sampleRate) / W));
   const start = state.checkpointFrame;
@@ -76,9 +76,7 @@ async function processWindows({ storage, pool }: SpeechChunkDeps, input: SpeechC
   const writePart = async (count: number): Promise<void> => {
     const end = state.checkpointFrame + count;
     const line: WindowProbabilities = { window: state.checkpointFrame, probs: pending.slice(0, count) };
-    const key = attempt.partKey(state.checkpointFrame, end);
-    await storage.put(key, JSON.stringify(line) + '\n', 'application/x-ndjson');
-    chain.push(key);
+    await attempt.putPart(state.checkpointFrame, end, JSON.stringify(line) + '\n');
     pending = pending.slice(count);
     state.framesDone += count;
     state.checkpointFrame = end;

@@ -91,7 +91,7 @@ async function processFrames(
   model: ResolvedModel,
   attempt: ChunkAttempt,
 ): Promise<number> {
-  const { state, chain, beat } = attempt;
+  const { state, beat } = attempt;
   const { chunk, media, params } = input;
   const S = params.sampleInterval;
   const span = partSpan(params.checkpointFrames, S);
@@ -119,9 +119,7 @@ async function processFrames(
   const writePart = async (end: number): Promise<void> => {
     const count = pending.findIndex((f) => f.frame >= end);
     const frames = pending.splice(0, count === -1 ? pending.length : count);
-    const key = attempt.partKey(state.checkpointFrame, end);
-    await storage.put(key, toJsonl(frames), 'application/x-ndjson');
-    chain.push(key);
+    await attempt.putPart(state.checkpointFrame, end, toJsonl(frames));
     state.framesDone += frames.length;
     state.checkpointFrame = end;
   };
