@@ -2,7 +2,7 @@ import { ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFo
 import { defaultPayloadConverter, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Readable } from 'node:stream';
 import { ObjectNotFoundError, type S3Storage } from '../../activities/storage/s3-storage';
-import { AnvilPipeline, resultKeys, initialProgress, progressQuery, type JobProgress } from '../../workflows/contracts';
+import { AnvilPipeline, pipelineDefinition, resultKeys, initialProgress, progressQuery, type JobProgress } from '../../workflows/contracts';
 import { API_ENV, type ApiEnv } from '../env';
 import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
 import { toJobStatus, type JobSummary, type JobView } from './job-view';
@@ -13,7 +13,7 @@ import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import { withRetryingSteps, withRunningChunks } from './live-progress';
 import { STORAGE } from '../shared/tokens';
-import { pipelineOf, PIPELINES, type ApiPipeline, type JobResult } from './pipelines';
+import { pipelineOf, type ApiPipeline, type JobResult } from './pipelines';
 
 @Injectable()
 export class JobQueriesService {
@@ -36,7 +36,7 @@ export class JobQueriesService {
     // Only workflows this API started are jobs: any other id in the namespace (another application's workflow,
     // a webhook delivery, a batch scan) is not found here, so a token can neither read nor cancel it.
     const pipelineName = description.typedSearchAttributes.get(AnvilPipeline);
-    if (!pipelineName || !(pipelineName in PIPELINES)) throw new NotFoundException(`job '${id}' does not exist`);
+    if (!pipelineDefinition(pipelineName)) throw new NotFoundException(`job '${id}' does not exist`);
     const status = toJobStatus(description.status.name);
     const pipeline = pipelineOf(pipelineName);
     const view: JobView = {
