@@ -14,7 +14,7 @@ import { createApp } from '../api/app';
 import { loadApiEnv } from '../api/env';
 import { generateToken, tokenEntry } from '../api/auth/api-tokens';
 import { parseJsonl } from '../activities/video-detect/frame-lines';
-import { freePort, startMinio, startTemporal, stopProcess } from '../docker/local/services';
+import { freePorts, startMinio, startTemporal, stopProcess } from '../docker/local/services';
 import {
   AnvilPipeline,
   chunkPartsPrefix,
@@ -90,10 +90,13 @@ function expectSameDetections(actual: FrameDetections[], expected: FrameDetectio
 }
 
 beforeAll(async () => {
-  const [tp, up, sp, cp] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  temporalOpts = { port: tp, uiPort: up, dbFile: join(dir, 'temporal.sqlite'), namespace: 'default', retention: '24h' };
-  minioOpts = { port: sp, consolePort: cp, dataDir: join(dir, 's3'), accessKey: 'chaos', secretKey: 'chaos-secret', bucket: 'anvil' };
-  [temporal, minio] = await Promise.all([startTemporal(temporalOpts), startMinio(minioOpts)]);
+  // One after the other: the dev server binds random ports of its own while it starts (see freePorts).
+  const [tp, up] = await freePorts(2);
+  temporalOpts = { port: tp!, uiPort: up!, dbFile: join(dir, 'temporal.sqlite'), namespace: 'default', retention: '24h' };
+  temporal = await startTemporal(temporalOpts);
+  const [sp, cp] = await freePorts(2);
+  minioOpts = { port: sp!, consolePort: cp!, dataDir: join(dir, 's3'), accessKey: 'chaos', secretKey: 'chaos-secret', bucket: 'anvil' };
+  minio = await startMinio(minioOpts);
   env = {
     TEMPORAL_ADDRESS: `127.0.0.1:${tp}`,
     S3_ENDPOINT: `http://127.0.0.1:${sp}`,

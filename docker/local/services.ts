@@ -32,9 +32,21 @@ export async function startTemporal(o: TemporalOptions): Promise<ChildProcess> {
   // Task-queue priority (job priority; a lost chunk scheduled ahead of fresh ones) needs the priority matcher,
   // off by default in server 1.29 (on in Temporal Cloud and from server 1.31).
   args.push('--dynamic-config-value', 'matching.useNewMatcher=true');
-  const child = spawn(temporalBinary(), args, { stdio: o.stdio ?? 'ignore' });
   const address = `127.0.0.1:${o.port}`;
-  await waitFor(`Temporal on ${address}`, child, () => temporalCli(address, ['operator', 'namespace', 'describe', '--namespace', o.namespace]));
+  // The dev server binds a random free port for each internal service (history, matching, worker, HTTP,
+  // metrics); now and then one of them is taken between its pick and its bind and the server exits. A
+  // fresh start picks others, so an early exit is retried (twice) before it is reported with its output.
+  let child: ChildProcess;
+  for (let attempt = 1; ; attempt++) {
+    child = spawn(temporalBinary(), args, { stdio: o.stdio === 'inherit' ? 'inherit' : ['ignore', o.stdio ?? 'ignore', 'pipe'] });
+    const output = tail(child);
+    try {
+      await waitFor(`Temporal on ${address}`, child, () => temporalCli(address, ['operator', 'namespace', 'describe', '--namespace', o.namespace]));
+      break;
+    } catch (err) {
+      if (!(err instanceof ExitedEarly) || attempt === 3) throw new Error(`${(err as Error).message}${output()}`);
+    }
+  }
   await temporalCli(address, ['operator', 'namespace', 'update', '--namespace', o.namespace, '--retention', o.retention]);
   // --search-attribute only applies when the namespace is created: register them on an existing file too.
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) {
@@ -91,16 +103,40 @@ export async function stopProcess(child: ChildProcess, graceMs = 5000): Promise<
 }
 
 /** A TCP port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+export async function freePort(): Promise<number> {
+  return (await freePorts(1))[0]!;
+}
+
+/**
+ * `n` distinct TCP ports that were free a moment ago: all are held open together, then released, so two
+ * picks never return the same port. Start the Temporal dev server before picking ports for anything
+ * else: it binds random free ports of its own while it starts.
+ */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = Array.from({ length: n }, () => createServer());
+  const ports = await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<number>((resolve, reject) => {
+          server.unref();
+          server.on('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+        }),
+    ),
+  );
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+class ExitedEarly extends Error {}
+
+/** Keeps the last few KiB a child wrote to stderr (when piped); returns them for an error message. */
+function tail(child: ChildProcess, max = 4096): () => string {
+  let kept = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    kept = (kept + chunk.toString()).slice(-max);
   });
+  return () => (kept.trim() ? `\n--- its stderr ---\n${kept.trim()}` : '');
 }
 
 function temporalCli(address: string, args: string[]): Promise<unknown> {
@@ -111,7 +147,7 @@ async function waitFor(what: string, child: ChildProcess, probe: () => Promise<u
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what}: the process exited with code ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null) throw new ExitedEarly(`${what}: the process exited with code ${child.exitCode} before it was ready`);
     try {
       await probe();
       return;

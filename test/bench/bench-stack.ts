@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../docker/local/services';
+import { freePorts } from '../../docker/local/services';
 import { startStack, type Stack } from '../../docker/local/stack';
 
 export interface BenchStack {
@@ -18,7 +18,7 @@ export interface BenchStack {
 }
 
 export async function startBenchStack(env: NodeJS.ProcessEnv): Promise<BenchStack> {
-  const [api, tp, ui, s3, console_] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [api, tp, ui, s3, console_] = await freePorts(5);
   const stack = await startStack('all', {
     ...process.env,
     ...env,

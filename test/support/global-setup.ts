@@ -5,18 +5,18 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startMinio, startTemporal } from '../../docker/local/services';
+import { freePorts, startMinio, startTemporal } from '../../docker/local/services';
 import type { ChildProcess } from 'node:child_process';
 
 export default async function globalSetup(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'anvil-test-'));
-  const [temporalPort, uiPort, s3Port, consolePort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const creds = { accessKey: 'anvil-test', secretKey: 'anvil-test-secret' };
   const temporalDb = join(dir, 'temporal.sqlite');
-  const [temporal, minio] = await Promise.all([
-    startTemporal({ port: temporalPort, uiPort, dbFile: temporalDb, namespace: 'default', retention: '72h' }),
-    startMinio({ port: s3Port, consolePort, dataDir: join(dir, 's3'), ...creds, bucket: 'anvil-test' }),
-  ]);
+  // One after the other: the dev server binds random ports of its own while it starts (see freePorts).
+  const [temporalPort, uiPort] = await freePorts(2);
+  const temporal = await startTemporal({ port: temporalPort!, uiPort: uiPort!, dbFile: temporalDb, namespace: 'default', retention: '72h' });
+  const [s3Port, consolePort] = await freePorts(2);
+  const minio = await startMinio({ port: s3Port!, consolePort: consolePort!, dataDir: join(dir, 's3'), ...creds, bucket: 'anvil-test' });
   (globalThis as { __anvilServices?: ChildProcess[] }).__anvilServices = [temporal, minio];
   Object.assign(process.env, {
     ANVIL_TEST_DIR: dir,
