@@ -23,11 +23,11 @@ import {
   type SeekPlan,
 } from '../media/frame-times';
 import { startDecode } from '../media/ffmpeg';
-import { readFrameBatches } from '../media/frame-batches';
+import type { FrameBatch } from '../media/frame-batches';
 import type { Hardware } from '../media/hardware';
 import type { S3Storage } from '../storage/s3-storage';
-import { consumeDecoder } from '../chunks/decode-loop';
-import { finishChunk, handBack, resumeChunk, workerShuttingDown, type ChunkAttempt } from '../chunks/resume-chunk';
+import { decoderSource, processUnits, runChunk } from '../chunks/chunk-runner';
+import type { ChunkAttempt } from '../chunks/resume-chunk';
 import { partSpan } from '../chunks/chunk-checkpoints';
 import { partIdentity } from '../chunks/part-identity';
 import { toJsonl } from './frame-lines';
@@ -62,42 +62,30 @@ async function detectChunk(deps: GpuDeps, input: DetectChunkInput): Promise<Chun
     );
   }
   const identity = partIdentity({ input: input.media.inputEtag ?? '', model: { name: model.name, digest: await deps.models.digest(model.name) }, params });
-  const attempt = await resumeChunk(deps.storage, {
-    jobId: input.jobId,
-    chunk,
-    sampleInterval: params.sampleInterval,
-    identity,
-    reuseFrom: input.reuseFrom,
-    earlier: input.earlier,
-  });
-  try {
-    const decodedTo = attempt.start < chunk.endFrame ? await processFrames(deps, input, model, attempt) : attempt.start;
+  const run = { jobId: input.jobId, chunk, step: params.sampleInterval, identity, reuseFrom: input.reuseFrom, earlier: input.earlier };
+  return runChunk(deps.storage, run, async (attempt) => {
+    const decodedTo = await processFrames(deps, input, model, attempt);
     if (chunk.endFrame < input.media.frameCount && decodedTo < chunk.endFrame) {
       throw ApplicationFailure.nonRetryable(
         `input '${input.inputKey}': the video ended at frame ${decodedTo}, before frame ${chunk.endFrame} that its header promised (truncated or corrupt)`,
         FailureType.InvalidMedia,
       );
     }
-    return await finishChunk(deps.storage, input.jobId, attempt);
-  } finally {
-    attempt.stop();
-  }
+  });
 }
 
-/** Decode + inference from `state.checkpointFrame` to the chunk end; returns the frame the decoder stopped at. */
+/** Decode + inference from the attempt's resume point to the chunk end; returns the frame the decoder stopped at. */
 async function processFrames(
   { storage, pool, hardware, maxBatchesInFlight = 2 }: GpuDeps,
   input: DetectChunkInput,
   model: ResolvedModel,
   attempt: ChunkAttempt,
 ): Promise<number> {
-  const { state, beat } = attempt;
   const { chunk, media, params } = input;
   const S = params.sampleInterval;
-  const span = partSpan(params.checkpointFrames, S);
   const lb = letterbox(media.width, media.height, model.input.width, model.input.height);
   const options = { confidence: params.confidence ?? model.confidence, iou: params.iou ?? model.iou, letterbox: lb };
-  const start = state.checkpointFrame;
+  const start = attempt.state.checkpointFrame;
   const { clock, seek } = await planSeek(storage, media, start, chunk.endFrame);
   const decode = startDecode(
     await storage.presignGet(input.inputKey),
@@ -112,60 +100,16 @@ async function processFrames(
       hwaccel: hardware.hwaccel,
     }),
   );
-
-  const pending: FrameDetections[] = [];
-  const inFlight: Promise<FrameDetections[]>[] = [];
-  /** Stores pending frames below `end` as the part [checkpointFrame, end). */
-  const writePart = async (end: number): Promise<void> => {
-    const count = pending.findIndex((f) => f.frame >= end);
-    const frames = pending.splice(0, count === -1 ? pending.length : count);
-    await attempt.putPart(state.checkpointFrame, end, toJsonl(frames));
-    state.framesDone += frames.length;
-    state.checkpointFrame = end;
-  };
-  const partEnd = (): number => Math.min(state.checkpointFrame + span, chunk.endFrame);
-  // Frames come in order as multiples of S: a part is complete once a frame within S of its end arrived.
-  const drain = async (): Promise<void> => {
-    pending.push(...(await inFlight.shift()!));
-    if (pending.length) state.nextFrame = pending.at(-1)!.frame + S;
-    while (pending.length && pending.at(-1)!.frame >= partEnd() - S) await writePart(partEnd());
-    beat();
-  };
-
-  let frame = start;
-  try {
-    await consumeDecoder(decode, attempt.signal, async () => {
-      for await (const batch of readFrameBatches(decode.frames, model.input.width * model.input.height * 3, model.batch)) {
-        if (attempt.signal.aborted) {
-          decode.kill(); // before leaving the loop closes ffmpeg's output under it
-          break;
-        }
-        const first = frame;
-        frame += batch.count * S;
-        inFlight.push(
-          pool
-            .detect(model.name, batch.data, batch.count, options)
-            .then(({ detections }) => detections.map((d, i) => ({ frame: first + i * S, t: roundSeconds(clock.timeOf(first + i * S)), detections: d }))),
-        );
-        if (inFlight.length >= maxBatchesInFlight) await drain();
-      }
-      // A worker shutdown stores the batches in flight too; a cancel drops them.
-      if (!attempt.signal.aborted || workerShuttingDown(attempt.signal)) while (inFlight.length) await drain();
-    });
-  } finally {
-    // Batches still in the thread after a cancel or failure: their results are not wanted.
-    for (const p of inFlight) p.catch(() => undefined);
-  }
-  if (workerShuttingDown(attempt.signal)) {
-    // Hand the chunk back with nothing lost: what is done goes into a short part first.
-    if (pending.length) await writePart(state.nextFrame);
-    handBack(attempt);
-  }
-  if (attempt.signal.aborted) throw attempt.signal.reason;
-  // The decoder ended: what is left is the last, possibly short, part.
-  if (pending.length) await writePart(Math.min(frame, chunk.endFrame));
-  beat();
-  return frame;
+  return processUnits<FrameBatch, FrameDetections>(attempt, {
+    source: decoderSource(decode, attempt.signal, model.input.width * model.input.height * 3, model.batch),
+    infer: async (batch, first) => {
+      const { detections } = await pool.detect(model.name, batch.data, batch.count, options);
+      return detections.map((d, i) => ({ frame: first + i * S, t: roundSeconds(clock.timeOf(first + i * S)), detections: d }));
+    },
+    encodePart: toJsonl,
+    partUnits: partSpan(params.checkpointFrames, S),
+    maxInFlight: maxBatchesInFlight,
+  });
 }
 
 /**
