@@ -4,7 +4,7 @@ import { parseApiTokens } from './auth/api-tokens';
 import { S3EnvSchema } from '../activities/config/s3-env';
 import { EgressEnvSchema } from '../activities/config/egress-env';
 import { TaskQueueEnvSchema } from '../activities/config/task-queue-env';
-import { TemporalEnvSchema } from '../activities/config/temporal-env';
+import { TemporalEnvSchema, withTemporalConnection, type WithTemporal } from '../activities/config/temporal-env';
 
 /** API settings, validated once at start (see main.ts); injected as `ApiEnv`. */
 export const ApiEnvSchema = TemporalEnvSchema.merge(S3EnvSchema)
@@ -61,11 +61,12 @@ export const ApiEnvSchema = TemporalEnvSchema.merge(S3EnvSchema)
       .default(72),
   });
 
-export type ApiEnv = z.infer<typeof ApiEnvSchema>;
+/** The validated env with its Temporal connection resolved (profile, TLS files read) once at start. */
+export type ApiEnv = WithTemporal<z.infer<typeof ApiEnvSchema>>;
 export const API_ENV = Symbol('API_ENV');
 
 export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
-  const env = parseEnv(ApiEnvSchema, source, 'API');
+  const env = withTemporalConnection(parseEnv(ApiEnvSchema, source, 'API'));
   // Fail at start, not at the first request: a typo in a token entry, or no token at all.
   if (env.API_AUTH === 'tokens' && parseApiTokens(env.API_TOKENS ?? '').length === 0) {
     throw new Error('invalid API configuration: API_TOKENS is empty; create a token with `npm run token -- <name> <scopes>` (or set API_AUTH=disabled)');

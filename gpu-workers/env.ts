@@ -3,7 +3,7 @@ import { parseEnv } from '../activities/config/parse-env';
 import { S3EnvSchema } from '../activities/config/s3-env';
 import { EgressEnvSchema } from '../activities/config/egress-env';
 import { TaskQueueEnvSchema } from '../activities/config/task-queue-env';
-import { TemporalEnvSchema } from '../activities/config/temporal-env';
+import { TemporalEnvSchema, withTemporalConnection, type WithTemporal } from '../activities/config/temporal-env';
 
 /** Worker settings, validated once at start; `process.env` is read nowhere else in worker code. */
 const WorkerEnvSchema = TemporalEnvSchema.merge(S3EnvSchema)
@@ -28,8 +28,9 @@ const WorkerEnvSchema = TemporalEnvSchema.merge(S3EnvSchema)
     WORKFLOW_BUNDLE_PATH: z.string().optional(),
   });
 
-export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
+/** The validated env with its Temporal connection resolved (profile, TLS files read) once at start. */
+export type WorkerEnv = WithTemporal<z.infer<typeof WorkerEnvSchema>>;
 
 export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  return parseEnv(WorkerEnvSchema, source, 'worker');
+  return withTemporalConnection(parseEnv(WorkerEnvSchema, source, 'worker'));
 }

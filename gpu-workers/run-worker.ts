@@ -1,4 +1,5 @@
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { connectionOptions } from '../activities/config/temporal-env';
 import type { WorkerEnv } from './env';
 
 /**
@@ -8,10 +9,10 @@ import type { WorkerEnv } from './env';
  */
 export async function runWorker(env: WorkerEnv, options: Omit<WorkerOptions, 'connection' | 'namespace'>, cleanup?: () => Promise<void>): Promise<void> {
   Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
-  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(connectionOptions(env.temporal));
   try {
-    const worker = await Worker.create({ ...options, connection, namespace: env.TEMPORAL_NAMESPACE });
-    Runtime.instance().logger.info(`worker ready`, { taskQueue: options.taskQueue, address: env.TEMPORAL_ADDRESS });
+    const worker = await Worker.create({ ...options, connection, namespace: env.temporal.namespace });
+    Runtime.instance().logger.info(`worker ready`, { taskQueue: options.taskQueue, temporal: env.temporal.summary });
     await worker.run();
   } finally {
     await connection.close();

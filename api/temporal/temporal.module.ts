@@ -1,5 +1,6 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
+import { connectionOptions } from '../../activities/config/temporal-env';
 import { API_ENV, type ApiEnv } from '../env';
 
 export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
@@ -11,8 +12,8 @@ export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
       provide: TEMPORAL_CLIENT,
       inject: [API_ENV],
       useFactory: async (env: ApiEnv): Promise<Client> => {
-        const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-        return new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+        const connection = await Connection.connect(connectionOptions(env.temporal));
+        return new Client({ connection, namespace: env.temporal.namespace });
       },
     },
   ],

@@ -111,6 +111,10 @@ export async function startStack(mode: 'all' | 'infra', source: NodeJS.ProcessEn
     ...source,
     TEMPORAL_ADDRESS: `127.0.0.1:${env.TEMPORAL_PORT}`,
     TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
+    // The local dev server is plaintext with no key: a developer's own Temporal profile or TLS variables never apply.
+    TEMPORAL_CONFIG_FILE: '',
+    TEMPORAL_TLS: 'false',
+    TEMPORAL_API_KEY: undefined,
     TEMPORAL_UI_URL: urls.temporalUi,
     S3_ENDPOINT: urls.s3,
     S3_BUCKET: env.S3_BUCKET,

@@ -24,6 +24,8 @@ export default async function globalSetup(): Promise<void> {
     ANVIL_TEST_TEMPORAL_UI_PORT: String(uiPort),
     TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     TEMPORAL_NAMESPACE: 'default',
+    // No Temporal profile file from the machine running the tests (~/.config/temporalio/temporal.toml).
+    TEMPORAL_CONFIG_FILE: '',
     S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
     S3_BUCKET: 'anvil-test',
     S3_ACCESS_KEY_ID: creds.accessKey,
