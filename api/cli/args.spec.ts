@@ -1,5 +1,6 @@
-import { classifySource, createScheduleBody, listQuery, parseCommandLine, submitRequest, updateScheduleBody } from './args';
+import { classifySource, createScheduleBody, listQuery, submitRequest, updateScheduleBody } from './args';
 import { CliError } from './format';
+import { parseCommandLine } from './program';
 
 const parse = (...argv: string[]) => parseCommandLine(argv);
 const exitCodeOf = (fn: () => unknown): number | undefined => {

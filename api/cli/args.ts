@@ -1,98 +1,39 @@
-/** The CLI's flags and help, and the pure builders that turn flags into API requests. */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { PIPELINE_NAMES } from '../../workflows/contracts';
+/** The CLI's flags as the parser hands them over, and the pure builders that turn them into API requests. */
 import { CliError, EXIT } from './format';
-import { pipelinesHelp, typedParams } from './pipeline-params';
+import { typedParams } from './pipeline-params';
 
-export const HELP = `anvil — durable GPU pipelines on Temporal, from the terminal
-
-usage: anvil <command> [options]
-
-jobs
-  submit <file|s3-key|https-url>   upload a local file (progress bar), then submit a job
-      [--pipeline ${PIPELINE_NAMES.join('|')}] [--model m] [--param k=v ...] [--priority 1-5]
-      [--idempotency-key k] [--webhook url] [--watch]
-      [--upload auto|direct|presigned]   auto: through the API up to 32 MiB, presigned (multipart) straight to S3 above
-  status [job-id] [--status s] [--pipeline p] [--limit n]   a job, or a table of jobs with progress
-  watch <job-id>                   live progress until the job ends (exit code: its outcome)
-  results <job-id> [-o dir]        download the result files
-  cancel <job-id>                  stop a running job
-  retry <job-id>                   run a failed/cancelled job again, reusing finished chunks
-  pipelines | models               what can run (anvil submit --help: every pipeline's params)
-schedules (batch scans of an S3 prefix)
-  schedules list | get <id> | delete <id> | pause <id> [--note n] | unpause <id> | trigger <id> [--overlap p]
-  schedules create --prefix p (--cron "0 2 * * *" ... | --every 1h) [--id id] [--timezone tz] [--jitter 30s]
-      [--model m] [--param k=v ...] [--max-parallel n] [--max-objects n]
-      [--overlap SKIP] [--catchup-window 1d] [--pause-on-failure] [--paused] [--note n]
-  schedules update <id> [spec flags: replace the spec] [action and policy flags: change just those]
-  schedules backfill <id> --start <iso> --end <iso> [--overlap ALLOW_ALL]
-
-options
-  --api-url <url>   the API (env ANVIL_API_URL; default http://127.0.0.1:3000)
-  --token <token>   bearer token (env ANVIL_TOKEN; else .anvil/dev-token of a local stack)
-  --json            machine-readable output on stdout, nothing else there
-  -h, --help
-
-exit codes
-  0 ok   1 job failed or cancelled   2 bad usage or request (400/413/422)   3 API unreachable (or 5xx)
-  4 auth (401/403)   5 not found (404)   6 conflict (409)
-`;
-
-const OPTIONS = {
-  'api-url': { type: 'string' },
-  token: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-  pipeline: { type: 'string' },
-  model: { type: 'string' },
-  param: { type: 'string', multiple: true, default: [] },
-  priority: { type: 'string' },
-  'idempotency-key': { type: 'string' },
-  webhook: { type: 'string' },
-  upload: { type: 'string' },
-  watch: { type: 'boolean', default: false },
-  status: { type: 'string' },
-  limit: { type: 'string' },
-  output: { type: 'string', short: 'o' },
-  note: { type: 'string' },
-  overlap: { type: 'string' },
-  prefix: { type: 'string' },
-  cron: { type: 'string', multiple: true },
-  every: { type: 'string' },
-  id: { type: 'string' },
-  timezone: { type: 'string' },
-  jitter: { type: 'string' },
-  'max-parallel': { type: 'string' },
-  'max-objects': { type: 'string' },
-  'catchup-window': { type: 'string' },
-  'pause-on-failure': { type: 'boolean' },
-  paused: { type: 'boolean', default: false },
-  start: { type: 'string' },
-  end: { type: 'string' },
-} satisfies ParseArgsConfig['options'];
-
-export type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
-
-/** `anvil submit --help`: the submit usage, then every registered pipeline's params. */
-export function submitHelp(): string {
-  const usage = HELP.split('\n').filter(
-    (line, i, all) =>
-      line.startsWith('  submit') ||
-      (i > 0 && all[i - 1]!.startsWith('  submit')) ||
-      line.startsWith('      [--idempotency-key') ||
-      line.startsWith('      [--upload'),
-  );
-  return `${usage.join('\n')}\n\npipelines and their params (--param k=v; --model m is --param model=m)\n${pipelinesHelp()}`;
-}
-
-export function parseCommandLine(argv: string[]): { flags: Flags; command: string | undefined; args: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    const [command, ...args] = positionals;
-    return { flags: values, command, args };
-  } catch (err) {
-    throw new CliError(`${(err as Error).message} (anvil --help)`, EXIT.usage);
-  }
+/** Every flag of every command (commander's camelCase names); a command's own flags are the only ones it receives. */
+export interface Flags {
+  apiUrl?: string;
+  token?: string;
+  json?: boolean;
+  pipeline?: string;
+  model?: string;
+  param?: string[];
+  priority?: string;
+  idempotencyKey?: string;
+  webhook?: string;
+  upload?: string;
+  watch?: boolean;
+  status?: string;
+  limit?: string;
+  output?: string;
+  browser?: boolean;
+  note?: string;
+  overlap?: string;
+  prefix?: string;
+  cron?: string[];
+  every?: string;
+  id?: string;
+  timezone?: string;
+  jitter?: string;
+  maxParallel?: string;
+  maxObjects?: string;
+  catchupWindow?: string;
+  pauseOnFailure?: boolean;
+  paused?: boolean;
+  start?: string;
+  end?: string;
 }
 
 export function need(value: string | undefined, what: string): string {
@@ -101,10 +42,11 @@ export function need(value: string | undefined, what: string): string {
 }
 
 /** A whole number flag; the API checks the range. */
-function int(flags: Flags, name: 'priority' | 'limit' | 'max-parallel' | 'max-objects'): number | undefined {
+function int(flags: Flags, name: 'priority' | 'limit' | 'maxParallel' | 'maxObjects'): number | undefined {
   const raw = flags[name];
   if (raw === undefined) return undefined;
-  if (!/^[0-9]+$/.test(raw)) throw new CliError(`--${name} takes a whole number, got '${raw}'`, EXIT.usage);
+  const flag = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  if (!/^[0-9]+$/.test(raw)) throw new CliError(`--${flag} takes a whole number, got '${raw}'`, EXIT.usage);
   return Number(raw);
 }
 
@@ -147,7 +89,7 @@ export function submitRequest(flags: Flags, input: JobInput): { body: Record<str
       ...(priority !== undefined ? { priority } : {}),
       ...(flags.webhook ? { webhook: { url: flags.webhook } } : {}),
     },
-    headers: flags['idempotency-key'] ? { 'idempotency-key': flags['idempotency-key'] } : {},
+    headers: flags.idempotencyKey ? { 'idempotency-key': flags.idempotencyKey } : {},
   };
 }
 
@@ -189,8 +131,8 @@ function scheduleSpec(flags: Flags): Record<string, unknown> | undefined {
 function schedulePolicies(flags: Flags, current: SchedulePolicies | null = null): SchedulePolicies | undefined {
   const given = {
     ...(flags.overlap ? { overlap: flags.overlap } : {}),
-    ...(flags['catchup-window'] ? { catchupWindow: flags['catchup-window'] } : {}),
-    ...(flags['pause-on-failure'] !== undefined ? { pauseOnFailure: flags['pause-on-failure'] } : {}),
+    ...(flags.catchupWindow ? { catchupWindow: flags.catchupWindow } : {}),
+    ...(flags.pauseOnFailure !== undefined ? { pauseOnFailure: flags.pauseOnFailure } : {}),
   };
   return Object.keys(given).length ? { ...(current ?? {}), ...given } : undefined;
 }
@@ -199,8 +141,8 @@ function schedulePolicies(flags: Flags, current: SchedulePolicies | null = null)
 function scheduleAction(flags: Flags, current: ScheduleAction | null): ScheduleAction | undefined {
   const pipeline = flags.pipeline ?? current?.pipeline ?? 'video-detect';
   const p = params(flags, pipeline);
-  const maxParallel = int(flags, 'max-parallel');
-  const maxObjects = int(flags, 'max-objects');
+  const maxParallel = int(flags, 'maxParallel');
+  const maxObjects = int(flags, 'maxObjects');
   const changed = flags.prefix || flags.pipeline || Object.keys(p).length || maxParallel !== undefined || maxObjects !== undefined;
   if (!changed && current) return undefined;
   const merged = { ...(current?.params ?? {}), ...p };
@@ -216,7 +158,8 @@ function scheduleAction(flags: Flags, current: ScheduleAction | null): ScheduleA
 /** `POST /v1/schedules` */
 export function createScheduleBody(flags: Flags): Record<string, unknown> {
   const spec = scheduleSpec(flags);
-  if (!spec?.['cron'] && !spec?.['interval']) throw new CliError('a schedule needs --cron "<expr>" or --every <duration> (anvil --help)', EXIT.usage);
+  if (!spec?.['cron'] && !spec?.['interval'])
+    throw new CliError('a schedule needs --cron "<expr>" or --every <duration> (anvil schedules create --help)', EXIT.usage);
   const policies = schedulePolicies(flags);
   return {
     ...(flags.id ? { id: flags.id } : {}),
@@ -234,6 +177,6 @@ export function updateScheduleBody(flags: Flags, current: { action: ScheduleActi
   const action = scheduleAction(flags, current.action);
   const policies = schedulePolicies(flags, current.policies);
   const body = { ...(spec ? { spec } : {}), ...(action ? { action } : {}), ...(policies ? { policies } : {}) };
-  if (!Object.keys(body).length) throw new CliError('nothing to update: give spec, action or policy flags (anvil --help)', EXIT.usage);
+  if (!Object.keys(body).length) throw new CliError('nothing to update: give spec, action or policy flags (anvil schedules update --help)', EXIT.usage);
   return body;
 }

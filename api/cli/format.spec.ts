@@ -1,4 +1,4 @@
-import { bar, duration, exitCodeForJob, exitCodeForStatus, isLoopbackUrl, jobRow, progressLine, resultFileName, sseParser, table } from './format';
+import { bar, duration, exitCodeForJob, exitCodeForStatus, isLoopbackUrl, jobRow, progressLine, resultFileName, table } from './format';
 
 describe('CLI formatting', () => {
   it.each([
@@ -38,15 +38,6 @@ describe('CLI formatting', () => {
     expect(progressLine({ stage: 'processing', done: 50, total: 100, unit: 'frames', rate: 5, etaSeconds: 10 }, 'running')).toBe(
       'running   processing [###############...............]  50% 50/100 frames  5.0/s  eta 10s',
     );
-  });
-
-  it('parses Server-Sent Events across chunk boundaries', () => {
-    const feed = sseParser();
-    expect(feed('event: progress\nid: 1\ndata: {"a"')).toEqual([]);
-    expect(feed(':1}\n\n: comment\n\nevent: completed\r\ndata: x\r\ndata: y\r\n\r\n')).toEqual([
-      { event: 'progress', data: '{"a":1}' },
-      { event: 'completed', data: 'x\ny' },
-    ]);
   });
 
   it('makes a status row with percent, rate and eta for running jobs only', () => {

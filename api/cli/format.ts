@@ -1,4 +1,4 @@
-/** Pure pieces of the CLI: exit codes, tables, progress bars, Server-Sent Events parsing. */
+/** Pure pieces of the CLI: exit codes, tables, progress bars. */
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, jobFailed: 1, usage: 2, unreachable: 3, auth: 4, notFound: 5, conflict: 6 } as const;
@@ -93,36 +93,6 @@ export function resultFileName(jobId: string, name: string, contentType: string)
 export function progressLine(p: Progress | null, status: string): string {
   if (!p) return status;
   return `${status.padEnd(9)} ${p.stage.padEnd(10)} ${bar(p.done, p.total)} ${p.done}/${p.total} ${p.unit}  ${p.rate.toFixed(1)}/s  eta ${duration(p.etaSeconds)}`;
-}
-
-export interface SseEvent {
-  event: string;
-  data: string;
-}
-
-/** Feeds text chunks; returns the complete events so far (fields `event` and `data`, blank line ends one). */
-export function sseParser(): (chunk: string) => SseEvent[] {
-  let buffer = '';
-  return (chunk) => {
-    buffer += chunk;
-    const events: SseEvent[] = [];
-    let end: number;
-    while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
-      let event = 'message';
-      const data: string[] = [];
-      for (const line of block.split(/\r?\n/)) {
-        if (line.startsWith(':')) continue;
-        const [field, ...rest] = line.split(':');
-        const value = rest.join(':').replace(/^ /, '');
-        if (field === 'event') event = value;
-        else if (field === 'data') data.push(value);
-      }
-      if (data.length) events.push({ event, data: data.join('\n') });
-    }
-    return events;
-  };
 }
 
 /** An http(s) URL of this machine (the only place the local stack's dev token goes). */

@@ -1,4 +1,4 @@
-/** Job commands: submit, status, watch, results, cancel, retry, pipelines, models. */
+/** Job commands: submit, status, watch, results, cancel, retry, open, pipelines, models. */
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,8 +8,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { classifySource, listQuery, submitRequest, uploadMode, type Flags, type JobInput } from './args';
 import type { ModelView } from '../jobs/models.controller';
 import type { ApiClient } from './client';
-import { bar, bytes, CliError, EXIT, exitCodeForJob, JOB_TABLE_HEADER, jobRow, progressLine, resultFileName, sseParser, table, type Progress } from './format';
-import { note, out, stderrIsTty } from './io';
+import { paintLeadingStatus, paintStatus } from './color';
+import { bar, bytes, CliError, EXIT, exitCodeForJob, JOB_TABLE_HEADER, jobRow, progressLine, resultFileName, table, type Progress } from './format';
+import { note, out, stderrColors, stderrIsTty, stdoutColors } from './io';
+import { dashboardUrl, openerCommand, openInBrowser } from './open';
+import { sseEvents } from './sse';
 import { uploadFile } from './upload';
 
 interface Job {
@@ -64,13 +67,19 @@ export async function status(api: ApiClient, flags: Flags, id: string | undefine
   if (id) {
     const job = await api.request<Job>('GET', jobPath(id));
     const failure = job.failure ? `\nfailure: ${job.failure.type ?? ''} ${job.failure.message}` : '';
-    out(flags, `${job.id}\n${progressLine(job.progress, job.status)}${failure}`, job);
+    out(flags, `${job.id}\n${paintLeadingStatus(progressLine(job.progress, job.status), job.status, stdoutColors)}${failure}`, job);
     return EXIT.ok;
   }
   const { jobs } = await api.request<{ jobs: Job[] }>('GET', listQuery(flags));
   // The list has no progress: each job's own view has it.
   const detailed = await Promise.all(jobs.map((j) => api.request<Job>('GET', jobPath(j.id))));
-  out(flags, table([JOB_TABLE_HEADER, ...detailed.map(jobRow)]), detailed);
+  const rows = detailed.map(jobRow);
+  // Padded first, painted after: escape codes do not count towards the column widths.
+  const lines = table([JOB_TABLE_HEADER, ...rows]).split('\n');
+  const painted = lines.map((line, i) =>
+    i === 0 ? line : line.replace(` ${detailed[i - 1]!.status} `, ` ${paintStatus(detailed[i - 1]!.status, stdoutColors)} `),
+  );
+  out(flags, painted.join('\n'), detailed);
   return EXIT.ok;
 }
 
@@ -81,27 +90,24 @@ export async function watch(api: ApiClient, flags: Flags, id: string): Promise<n
   for (let attempt = 0; !final && attempt < 5; attempt++) {
     if (attempt > 0) await sleep(1000 * attempt);
     const res = await api.raw('GET', jobPath(id, '/events'), { headers: { accept: 'text/event-stream' } });
-    const feed = sseParser();
-    for await (const chunk of Readable.fromWeb(res.body as WebStream<Uint8Array>)) {
-      for (const e of feed(Buffer.from(chunk as Uint8Array).toString('utf8'))) {
-        const job = JSON.parse(e.data) as Job;
-        if (e.event !== 'progress') final = job;
-        if (flags.json) {
-          process.stdout.write(JSON.stringify({ event: e.event, ...job }) + '\n');
-          continue;
-        }
-        const line = progressLine(job.progress, job.status);
-        if (stderrIsTty) process.stderr.write(`\r${line}   `);
-        else if (line !== lastLine) note(line);
-        lastLine = line;
+    for await (const e of sseEvents(Readable.fromWeb(res.body as WebStream<Uint8Array>))) {
+      const job = JSON.parse(e.data) as Job;
+      if (e.event !== 'progress') final = job;
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ event: e.event, ...job }) + '\n');
+        continue;
       }
+      const line = progressLine(job.progress, job.status);
+      if (stderrIsTty) process.stderr.write(`\r${paintLeadingStatus(line, job.status, stderrColors)}   `);
+      else if (line !== lastLine) note(line);
+      lastLine = line;
     }
   }
   if (stderrIsTty && !flags.json) process.stderr.write('\n');
   if (!final) throw new CliError(`the event stream of ${id} kept ending before the job did; run anvil watch ${id} again`, EXIT.unreachable);
   if (!flags.json) {
     if (final.failure) note(`${final.status}: ${final.failure.type ?? ''} ${final.failure.message}`);
-    process.stdout.write(`${final.id} ${final.status}\n`);
+    process.stdout.write(`${final.id} ${paintStatus(final.status, stdoutColors)}\n`);
   }
   return exitCodeForJob(final.status);
 }
@@ -128,14 +134,21 @@ export async function results(api: ApiClient, flags: Flags, id: string): Promise
 }
 
 export async function cancelOrRetry(api: ApiClient, flags: Flags, action: 'cancel' | 'retry', id: string): Promise<number> {
-  const job = await api.request<Job>(
-    'POST',
-    jobPath(id, `/${action}`),
-    undefined,
-    flags['idempotency-key'] ? { 'idempotency-key': flags['idempotency-key'] } : {},
-  );
+  const job = await api.request<Job>('POST', jobPath(id, `/${action}`), undefined, flags.idempotencyKey ? { 'idempotency-key': flags.idempotencyKey } : {});
   noteWebhookSecret(flags, job);
   out(flags, action === 'cancel' ? `cancelling ${job.id}` : `retrying ${id} as ${job.id}`, job);
+  return EXIT.ok;
+}
+
+/** Prints the job's dashboard page (after checking the job exists); opens it only when --browser asks. */
+export async function open(api: ApiClient, flags: Flags, id: string): Promise<number> {
+  await api.request<Job>('GET', jobPath(id));
+  const url = dashboardUrl(api.baseUrl, id);
+  out(flags, url, { id, url });
+  if (flags.browser) {
+    const problem = await openInBrowser(openerCommand(process.platform, process.env['BROWSER'], url));
+    if (problem) note(`${problem}; open the link above yourself`);
+  }
   return EXIT.ok;
 }
 

@@ -1,45 +1,58 @@
 /**
  * `anvil`: every job operation of the Anvil API from a terminal. A plain HTTP client: no Temporal, no S3 SDK.
- * Run `anvil --help` (or `npm run anvil -- --help`). Exit codes: see HELP in args.ts.
+ * Run `anvil --help`, `anvil <command> --help` (or `npm run anvil -- --help`). Exit codes: see program.ts.
  */
-import { HELP, need, parseCommandLine, submitHelp } from './args';
+import { CommanderError } from 'commander';
+import type { Flags } from './args';
 import { ApiClient, resolveToken } from './client';
+import { completionScript } from './completion';
 import { CliError, EXIT } from './format';
-import { cancelOrRetry, models, pipelines, results, status, submit, watch } from './jobs.commands';
+import { cancelOrRetry, models, open, pipelines, results, status, submit, watch } from './jobs.commands';
+import { buildProgram, type SHELLS, type Invocation } from './program';
 import { schedules } from './schedules.commands';
 
-async function main(argv: string[]): Promise<number> {
-  const { flags, command, args } = parseCommandLine(argv);
-  if (flags.help && command === 'submit') {
-    process.stdout.write(submitHelp());
-    return EXIT.ok;
-  }
-  if (flags.help || !command) {
-    process.stdout.write(HELP);
-    return command || flags.help ? EXIT.ok : EXIT.usage;
-  }
-  const baseUrl = (flags['api-url'] ?? process.env['ANVIL_API_URL'] ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
-  const api = new ApiClient(baseUrl, resolveToken(flags.token, process.env, baseUrl));
+function client(flags: Flags): ApiClient {
+  const baseUrl = (flags.apiUrl ?? process.env['ANVIL_API_URL'] ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  return new ApiClient(baseUrl, resolveToken(flags.token, process.env, baseUrl));
+}
+
+async function run({ command, args, flags }: Invocation): Promise<number> {
+  const [first = ''] = args;
   switch (command) {
+    case 'completion':
+      process.stdout.write(completionScript(first as (typeof SHELLS)[number], buildProgram(() => EXIT.ok).program));
+      return EXIT.ok;
     case 'submit':
-      return submit(api, flags, need(args[0], 'the input (a file, an S3 key or an https URL)'));
+      return submit(client(flags), flags, first);
     case 'status':
-      return status(api, flags, args[0]);
+      return status(client(flags), flags, args[0]);
     case 'watch':
-      return watch(api, flags, need(args[0], 'the job id'));
+      return watch(client(flags), flags, first);
     case 'results':
-      return results(api, flags, need(args[0], 'the job id'));
+      return results(client(flags), flags, first);
     case 'cancel':
     case 'retry':
-      return cancelOrRetry(api, flags, command, need(args[0], 'the job id'));
+      return cancelOrRetry(client(flags), flags, command, first);
+    case 'open':
+      return open(client(flags), flags, first);
     case 'pipelines':
-      return pipelines(api, flags);
+      return pipelines(client(flags), flags);
     case 'models':
-      return models(api, flags);
-    case 'schedules':
-      return schedules(api, flags, args);
+      return models(client(flags), flags);
     default:
-      throw new CliError(`unknown command '${command}' (anvil --help)`, EXIT.usage);
+      return schedules(client(flags), flags, command.replace(/^schedules /, ''), args[0]);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { program, exitCode } = buildProgram(run);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode();
+  } catch (err) {
+    // commander has printed its help, version or usage error; `anvil` or `anvil schedules` alone is a usage error.
+    if (err instanceof CommanderError) return err.code === 'commander.help' && err.exitCode !== 0 ? EXIT.usage : err.exitCode;
+    throw err;
   }
 }
 

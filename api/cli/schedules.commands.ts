@@ -28,7 +28,7 @@ function describe(v: ScheduleView): string {
   ].join('\n');
 }
 
-export async function schedules(api: ApiClient, flags: Flags, [sub, id]: string[]): Promise<number> {
+export async function schedules(api: ApiClient, flags: Flags, sub: string, id: string | undefined): Promise<number> {
   const path = (rest = ''): string => `/v1/schedules/${encodeURIComponent(need(id, 'the schedule id'))}${rest}`;
   const show = (v: ScheduleView): number => {
     out(flags, describe(v), v);
@@ -67,6 +67,6 @@ export async function schedules(api: ApiClient, flags: Flags, [sub, id]: string[
       out(flags, `deleted ${id}`, { id, deleted: true });
       return EXIT.ok;
     default:
-      throw new CliError(`unknown schedules command '${sub ?? ''}': ${SUBCOMMANDS}`, EXIT.usage);
+      throw new CliError(`unknown schedules command '${sub}': ${SUBCOMMANDS}`, EXIT.usage);
   }
 }
