@@ -14,6 +14,8 @@ import { createSpeechPipelineActivities } from '../activities/speech-detect/spee
 import type { S3Storage } from '../activities/storage/s3-storage';
 import { createVideoDetectGpuActivities } from '../activities/video-detect/gpu.activities';
 import { createVideoDetectPipelineActivities } from '../activities/video-detect/pipeline.activities';
+import { createTranscodeGpuActivities } from '../activities/video-transcode/transcode-gpu.activities';
+import { createTranscodePipelineActivities } from '../activities/video-transcode/transcode-pipeline.activities';
 
 /** The `gpu*` queues: decode + inference and every other GPU step, one factory per pipeline. */
 export function gpuActivities(deps: { storage: S3Storage; models: ModelRegistry; pool: InferencePool; hardware: Hardware }) {
@@ -21,6 +23,7 @@ export function gpuActivities(deps: { storage: S3Storage; models: ModelRegistry;
     ...createVideoDetectGpuActivities(deps),
     ...createSpeechGpuActivities(deps),
     ...createGaussianFitActivities({ storage: deps.storage }),
+    ...createTranscodeGpuActivities({ storage: deps.storage }),
   };
 }
 
@@ -32,5 +35,6 @@ export function pipelineActivities(deps: { storage: S3Storage; models: ModelRegi
     ...createSpeechPipelineActivities({ storage, models }),
     ...createEgressActivities(storage, deps.egress),
     ...createScanActivities({ storage }),
+    ...createTranscodePipelineActivities({ storage }),
   };
 }

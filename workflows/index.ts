@@ -4,3 +4,4 @@ export { speechDetectionWorkflow } from './speech-detect.workflow';
 export { batchScanWorkflow, batchSummaryQuery } from './batch-scan.workflow';
 export { webhookDeliveryWorkflow } from './webhook-delivery.workflow';
 export { gaussianFitWorkflow } from './gaussian-fit.workflow';
+export { videoTranscodeWorkflow } from './video-transcode.workflow';

@@ -2,6 +2,7 @@ import { gaussianFitPipeline } from './gaussian-fit';
 import type { PipelineDefinition } from './pipeline-definition';
 import { speechDetectPipeline } from './speech-detect';
 import { videoDetectPipeline } from './video-detect';
+import { videoTranscodePipeline } from './video-transcode';
 
 /**
  * The registry: every pipeline a job can name. The API, both workers, the CLI, schedules, batch scans and
@@ -12,6 +13,7 @@ export const PIPELINES = {
   [videoDetectPipeline.name]: videoDetectPipeline,
   [speechDetectPipeline.name]: speechDetectPipeline,
   [gaussianFitPipeline.name]: gaussianFitPipeline,
+  [videoTranscodePipeline.name]: videoTranscodePipeline,
 } as const satisfies Record<string, PipelineDefinition>;
 
 export type PipelineName = keyof typeof PIPELINES;

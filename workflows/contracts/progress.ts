@@ -30,7 +30,7 @@ export interface JobProgress {
   lastError?: { activity: string; attempt: number; message: string };
 }
 
-export type ProgressUnit = 'frames' | 'windows' | 'iterations' | 'images';
+export type ProgressUnit = 'frames' | 'windows' | 'iterations' | 'images' | 'seconds';
 
 export const initialProgress = (unit: ProgressUnit = 'frames'): JobProgress => ({
   stage: 'queued',

@@ -11,7 +11,7 @@ export class PipelineOutputView {
 export class PipelineView {
   @ApiProperty({ type: String, example: 'video-detect' }) name!: string;
   @ApiProperty({ type: String }) description!: string;
-  @ApiProperty({ type: String, enum: ['frames', 'windows', 'iterations', 'images'], description: 'what its progress counts' }) unit!: string;
+  @ApiProperty({ type: String, enum: ['frames', 'windows', 'iterations', 'images', 'seconds'], description: 'what its progress counts' }) unit!: string;
   @ApiProperty({ type: String, enum: ['video', 'audio', 'image'], isArray: true, description: 'the kinds of input object it reads' }) inputKinds!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'JSON Schema (2020-12) of `input`' }) input!: Record<string, unknown>;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'JSON Schema (2020-12) of `params`' }) params!: Record<string, unknown>;
