@@ -19,6 +19,12 @@ describe('withRunningChunks', () => {
     expect(withRunningChunks(fit, [{ iteration: 1200, total: 3000, loss: 0.01, checkpointIteration: 1000, attempt: 1 }]).done).toBe(1200);
   });
 
+  it("counts running segments' encoded seconds (video-transcode heartbeats)", () => {
+    const transcode = { ...initialProgress('seconds'), stage: 'processing' as const, done: 60, total: 240 };
+    const beats = [1, 2].map((attempt) => ({ encodedSeconds: 12.5, segmentSeconds: 60, attempt }));
+    expect(withRunningChunks(transcode, beats).done).toBe(85);
+  });
+
   it('never exceeds the total', () => {
     expect(withRunningChunks(base, [{ checkpointFrame: 0, nextFrame: 0, framesDone: 900, framesTotal: 900 }]).done).toBe(400);
   });

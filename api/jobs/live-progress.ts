@@ -1,10 +1,11 @@
 import { withoutUrls } from '../../activities/media/ffmpeg-errors';
 import type { ChunkHeartbeat, GaussianFitHeartbeat, JobProgress } from '../../workflows/contracts';
+import type { SegmentHeartbeat } from '../../workflows/contracts/video-transcode';
 
 /**
  * Adds the units of steps still running (from their last heartbeat details, which the server keeps even while
  * no worker runs) to the workflow's own progress, which counts finished steps only: a chunk's `framesDone`
- * (frames or windows), a long step's `iteration` (gaussian-fit).
+ * (frames or windows), a long step's `iteration` (gaussian-fit), a segment's `encodedSeconds` (video-transcode).
  */
 export function withRunningChunks(progress: JobProgress, heartbeats: unknown[]): JobProgress {
   const running = heartbeats.reduce<number>((sum, h) => sum + unitsDone(h), 0);
@@ -32,6 +33,6 @@ export function withRetryingSteps(progress: JobProgress, pending: PendingAttempt
 }
 
 function unitsDone(heartbeat: unknown): number {
-  const h = heartbeat as Partial<ChunkHeartbeat & GaussianFitHeartbeat> | undefined;
-  return h?.framesDone ?? h?.iteration ?? 0;
+  const h = heartbeat as Partial<ChunkHeartbeat & GaussianFitHeartbeat & SegmentHeartbeat> | undefined;
+  return h?.framesDone ?? h?.iteration ?? h?.encodedSeconds ?? 0;
 }
