@@ -25,21 +25,24 @@ function attemptAt(start: number, end: number, step: number, abort = new AbortCo
 
 /** Batches of `sizes` units; `onBatch` runs as each is handed out. */
 function source(sizes: number[], onBatch: (i: number) => void = () => undefined): UnitSource<number> & { stopped: boolean } {
-  const s = {
-    stopped: false,
-    batches: (async function* () {
-      for (const [i, n] of sizes.entries()) {
-        await Promise.resolve(); // a decoder hands batches out asynchronously
-        if (s.stopped) return;
-        onBatch(i);
-        yield n;
-      }
-    })(),
+  const state = { stopped: false };
+  async function* batches(): AsyncGenerator<number> {
+    for (const [i, n] of sizes.entries()) {
+      await Promise.resolve(); // a decoder hands batches out asynchronously
+      if (state.stopped) return;
+      onBatch(i);
+      yield n;
+    }
+  }
+  return {
+    get stopped() {
+      return state.stopped;
+    },
+    batches: batches(),
     count: (n: number) => n,
     consume: (loop: () => Promise<void>) => loop(),
-    stop: () => void (s.stopped = true),
+    stop: () => void (state.stopped = true),
   };
-  return s;
 }
 
 /** Results name their unit, so a part's body shows which units went into it. */
