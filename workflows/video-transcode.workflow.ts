@@ -2,6 +2,7 @@ import {
   ActivityCancellationType,
   ApplicationFailure,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -80,7 +81,7 @@ export async function videoTranscodeWorkflow(input: VideoTranscodeInput): Promis
       progress.chunksTotal = plan.segments.length;
       setStage('processing');
       const audio = plan.audioCodec !== null && params.audio !== 'none' ? cpu.encodeAudio({ jobId, inputKey, params }) : Promise.resolve(null);
-      const segments = await inParallel(plan.segments.length, input.maxParallelChunks ?? 4, async (i) => {
+      const encode = async (i: number): Promise<EncodedSegment> => {
         const segment = plan.segments[i]!;
         const done = await gpu.encodeSegment({
           jobId,
@@ -97,8 +98,20 @@ export async function videoTranscodeWorkflow(input: VideoTranscodeInput): Promis
         progress.rate = elapsed > 0 ? progress.done / elapsed : 0;
         progress.etaSeconds = progress.rate > 0 ? (progress.total - progress.done) / progress.rate : null;
         return done;
-      });
-      const audioKey = (await audio)?.key ?? null;
+      };
+      const limit = input.maxParallelChunks ?? 4;
+      let segments: EncodedSegment[];
+      let audioKey: string | null;
+      if (patched(SETTLE_BEFORE_END)) {
+        // A cancel (or a failed segment) ends the job only once every activity in flight has ended: their ffmpegs are dead.
+        [segments, audioKey] = await settled(
+          inParallel(plan.segments.length, limit, encode),
+          audio.then((a) => a?.key ?? null),
+        );
+      } else {
+        segments = await inParallel(plan.segments.length, limit, encode, false);
+        audioKey = (await audio)?.key ?? null;
+      }
       setStage('merging');
       return cpu.joinSegments({ jobId, inputKey, params, plan, segments, audioKey, startedAt });
     });
@@ -124,16 +137,38 @@ export async function videoTranscodeWorkflow(input: VideoTranscodeInput): Promis
   }
 }
 
-/** `fn(0..n-1)` with at most `limit` in flight; results in index order. */
-async function inParallel(n: number, limit: number, fn: (i: number) => Promise<EncodedSegment>): Promise<EncodedSegment[]> {
+/** Workflows started before it end at the first rejection, with activities still running. */
+const SETTLE_BEFORE_END = 'transcode-settle-before-end';
+
+/**
+ * `fn(0..n-1)` with at most `limit` in flight; results in index order. With `settle`, a rejection stops new
+ * calls and rejects once the calls in flight have ended; without it, at once.
+ */
+async function inParallel(n: number, limit: number, fn: (i: number) => Promise<EncodedSegment>, settle = true): Promise<EncodedSegment[]> {
   const results: EncodedSegment[] = [];
   let next = 0;
+  let failed = false;
   const lane = async (): Promise<void> => {
-    while (next < n) {
+    while (next < n && !(settle && failed)) {
       const i = next++;
-      results[i] = await fn(i);
+      try {
+        results[i] = await fn(i);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), n) }, lane));
+  const lanes = Array.from({ length: Math.min(Math.max(1, limit), n) }, lane);
+  if (settle) await settled(...lanes);
+  else await Promise.all(lanes);
   return results;
+}
+
+/** Waits for every promise to end, then rejects with the first rejection, or resolves with their values. */
+async function settled<T extends unknown[]>(...promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const outcomes = await Promise.allSettled(promises);
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) throw failure.reason;
+  return outcomes.map((o) => (o as PromiseFulfilledResult<unknown>).value) as T;
 }
