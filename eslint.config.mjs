@@ -15,6 +15,7 @@ const API_ADAPTERS = [
   './media/ffmpeg-errors.ts',
   './chunks/part-identity.ts',
   './config',
+  './observability',
 ];
 
 const NODE_BUILTINS = ['fs', 'child_process', 'os', 'net', 'http', 'https', 'crypto', 'worker_threads', 'path', 'stream', 'util', 'process', 'timers'];

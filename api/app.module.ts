@@ -10,6 +10,8 @@ import { MetricsModule } from './metrics/metrics.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { SharedModule } from './shared/shared.module';
+import { ObservabilityModule } from './observability/observability.module';
+import type { Tracing } from '../activities/observability/tracing';
 
 @Global()
 @Module({})
@@ -21,10 +23,20 @@ class EnvModule {
 
 @Module({})
 export class AppModule {
-  static with(env: ApiEnv): DynamicModule {
+  static with(env: ApiEnv, tracing: Tracing): DynamicModule {
     return {
       module: AppModule,
-      imports: [EnvModule.with(env), SharedModule, TemporalModule, JobsModule, UploadsModule, PipelinesModule, SchedulesModule, MetricsModule],
+      imports: [
+        EnvModule.with(env),
+        ObservabilityModule.with(tracing),
+        SharedModule,
+        TemporalModule,
+        JobsModule,
+        UploadsModule,
+        PipelinesModule,
+        SchedulesModule,
+        MetricsModule,
+      ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

@@ -3,6 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { MetricsService } from './metrics/metrics.service';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { createLogger } from '../activities/observability/logger';
+import { createTracing } from '../activities/observability/tracing';
+import { HttpSpanInterceptor } from './observability/http-span.interceptor';
+import { PinoNestLogger } from './observability/pino-nest-logger';
 import { jsonBodies, ProblemFilter } from './common/problem.filter';
 import { buildOpenApi } from './common/openapi';
 import { methodNotAllowed, routeMethods } from './common/method-not-allowed';
@@ -10,9 +15,12 @@ import type { ApiEnv } from './env';
 import type { ModelRegistry } from '../activities/inference/models/registry';
 import { MODEL_REGISTRY } from './shared/tokens';
 
-/** Builds the Nest app (used by main.ts and by the e2e tests). */
-export async function createApp(env: ApiEnv, opts: { logger?: false } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.with(env), { ...(opts.logger === false ? { logger: false } : {}), bodyParser: false });
+/** Builds the Nest app (used by main.ts and by the e2e tests); `spanExporter` replaces OTEL_TRACES_EXPORTER (tests). */
+export async function createApp(env: ApiEnv, opts: { logger?: false; spanExporter?: SpanExporter } = {}): Promise<INestApplication> {
+  const log = createLogger(env, 'anvil-api');
+  const tracing = createTracing(env, 'anvil-api', log, opts.spanExporter);
+  const app = await NestFactory.create(AppModule.with(env, tracing), { logger: opts.logger === false ? false : new PinoNestLogger(log), bodyParser: false });
+  if (tracing.tracer) app.useGlobalInterceptors(new HttpSpanInterceptor(tracing.tracer));
   app.use(app.get(MetricsService).middleware());
   // Routes come from the document, which lists every one with its methods.
   const models = app.get<ModelRegistry>(MODEL_REGISTRY);

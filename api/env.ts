@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv } from '../activities/config/parse-env';
+import { ObservabilityEnvSchema } from '../activities/observability/observability-env';
 import { parseApiTokens } from './auth/api-tokens';
 import { S3EnvSchema } from '../activities/config/s3-env';
 import { EgressEnvSchema } from '../activities/config/egress-env';
@@ -10,6 +11,7 @@ import { TemporalEnvSchema, withTemporalConnection, type WithTemporal } from '..
 export const ApiEnvSchema = TemporalEnvSchema.merge(S3EnvSchema)
   .merge(TaskQueueEnvSchema)
   .merge(EgressEnvSchema)
+  .merge(ObservabilityEnvSchema)
   .extend({
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     API_HOST: z.string().default('127.0.0.1'),

@@ -3,12 +3,14 @@ import { parseEnv } from '../activities/config/parse-env';
 import { S3EnvSchema } from '../activities/config/s3-env';
 import { EgressEnvSchema } from '../activities/config/egress-env';
 import { TaskQueueEnvSchema } from '../activities/config/task-queue-env';
+import { WorkerObservabilityEnvSchema } from '../activities/observability/observability-env';
 import { TemporalEnvSchema, withTemporalConnection, type WithTemporal } from '../activities/config/temporal-env';
 
 /** Worker settings, validated once at start; `process.env` is read nowhere else in worker code. */
 const WorkerEnvSchema = TemporalEnvSchema.merge(S3EnvSchema)
   .merge(TaskQueueEnvSchema)
   .merge(EgressEnvSchema)
+  .merge(WorkerObservabilityEnvSchema)
   .extend({
     /** Extra model manifests (`*.json`) beside the built-in models. */
     MODEL_DIR: z.string().optional(),

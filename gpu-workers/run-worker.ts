@@ -3,12 +3,11 @@ import { connectionOptions } from '../activities/config/temporal-env';
 import type { WorkerEnv } from './env';
 
 /**
- * Connects, runs one worker until SIGINT/SIGTERM, then drains it and closes the connection.
- * The Runtime's shutdown signals call `worker.shutdown()`: polling stops, running activities get
+ * Connects, runs one worker until SIGINT/SIGTERM, then drains it and closes the connection. The Runtime is
+ * installed before (gpu-workers/observability.ts); its shutdown signals call `worker.shutdown()`: polling stops, running activities get
  * `shutdownGraceTime` to finish, then they are cancelled and handed back to the server.
  */
 export async function runWorker(env: WorkerEnv, options: Omit<WorkerOptions, 'connection' | 'namespace'>, cleanup?: () => Promise<void>): Promise<void> {
-  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
   const connection = await NativeConnection.connect(connectionOptions(env.temporal));
   try {
     const worker = await Worker.create({ ...options, connection, namespace: env.temporal.namespace });
