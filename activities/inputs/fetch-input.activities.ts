@@ -1,10 +1,5 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FailureType, type EgressActivities, type StoredInputUrl } from '../../workflows/contracts';
 import { readHead } from '../media/read-head';
@@ -13,22 +8,25 @@ import type { EgressPolicy } from '../net/egress-policy';
 import { EgressRefusedError, safeRequest } from '../net/safe-request';
 import { UNREACHABLE_ATTEMPTS, unreachableCause } from '../net/unreachable';
 import { ObjectNotFoundError, type S3Storage } from '../storage/s3-storage';
+import { limitBytes, partBytesFor } from './stream-limits';
 
 export interface FetchDeps {
   storage: S3Storage;
   policy: EgressPolicy;
   maxBytes: number;
+  /** Multipart part size; default: 8 MiB, more when INPUT_URL_MAX_BYTES needs it to stay within 10,000 parts. */
+  partBytes?: number;
 }
 
 const fail = (message: string, type: string): ApplicationFailure => ApplicationFailure.nonRetryable(message, type);
 
 /**
  * Copies an input URL into the bucket: checked against the egress policy at every hop and every resolved
- * address, sniffed before anything is stored, size-capped, spooled to a temp file (so S3 gets a known
- * length) with heartbeated progress. HTTP 5xx and network errors are retried; a host that cannot be reached
+ * address, sniffed before anything is stored, size-capped, streamed into the bucket as a multipart upload
+ * (bounded memory, no local disk; S3 and R2 refuse single PUTs over 5 GiB) with heartbeated progress. HTTP 5xx and network errors are retried; a host that cannot be reached
  * (refused, DNS, TLS) fails after a few attempts; a refused URL, 4xx, a non-video or an oversize file fail at once.
  */
-export function createFetchActivities({ storage, policy, maxBytes }: FetchDeps): Pick<EgressActivities, 'fetchInput'> {
+export function createFetchActivities({ storage, policy, maxBytes, partBytes }: FetchDeps): Pick<EgressActivities, 'fetchInput'> {
   return {
     async fetchInput(request) {
       const ctx = Context.current();
@@ -66,30 +64,33 @@ export function createFetchActivities({ storage, policy, maxBytes }: FetchDeps):
         throw fail(notVideoMessage('input url', sniffed), FailureType.InvalidMedia);
       }
 
-      const dir = await mkdtemp(join(tmpdir(), 'anvil-fetch-'));
-      const file = join(dir, 'input');
-      try {
-        let bytes = 0;
-        let beatAt = 0;
-        const count = new Transform({
-          transform(chunk: Buffer, _enc, done) {
-            bytes += chunk.length;
-            if (bytes > maxBytes) return done(fail(`input url is larger than ${maxBytes} bytes (INPUT_URL_MAX_BYTES)`, FailureType.InputTooLarge));
-            if (Date.now() - beatAt > 1000) {
-              beatAt = Date.now();
-              ctx.heartbeat({ bytes });
-            }
-            done(null, chunk);
-          },
+      // Streamed into the bucket part by part (memory: a few parts; no local spool, whatever the size).
+      let beatAt = 0;
+      const count = limitBytes(
+        maxBytes,
+        () => fail(`input url is larger than ${maxBytes} bytes (INPUT_URL_MAX_BYTES)`, FailureType.InputTooLarge),
+        (bytes) => {
+          if (Date.now() - beatAt < 1000) return;
+          beatAt = Date.now();
+          ctx.heartbeat({ bytes });
+        },
+      );
+      const signal = ctx.cancellationSignal;
+      const copied = pipeline(body, count, { signal });
+      const uploaded = storage
+        .uploadStream(key, count, { contentType: 'application/octet-stream', partBytes: partBytes ?? partBytesFor(maxBytes), signal })
+        .catch((err: Error) => {
+          count.destroy(err); // a failed upload stops reading: end the copy too instead of waiting on backpressure
+          throw err;
         });
-        await pipeline(body, count, createWriteStream(file), { signal: ctx.cancellationSignal });
-        const { size } = await stat(file);
-        await storage.put(key, createReadStream(file), 'application/octet-stream', size);
-        ctx.log.info('fetched input url', { key, size, container: sniffed.container });
-        return { key, size, container: sniffed.container };
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      const [read, stored] = await Promise.allSettled([copied, uploaded]);
+      // A refusal or a cancel on the read side is the cause (the upload was aborted because of it); else the upload's failure.
+      if (read.status === 'rejected' && (stored.status === 'fulfilled' || read.reason instanceof ApplicationFailure || signal.aborted)) throw read.reason;
+      if (stored.status === 'rejected') throw stored.reason;
+      if (read.status === 'rejected') throw read.reason;
+      const size = count.bytes();
+      ctx.log.info('fetched input url', { key, size, parts: stored.value.parts, container: sniffed.container });
+      return { key, size, container: sniffed.container };
     },
   };
 }

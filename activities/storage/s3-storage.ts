@@ -12,6 +12,7 @@ import {
   S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import type { S3Env } from '../config/s3-env';
@@ -103,6 +104,37 @@ export class S3Storage {
     } catch (err) {
       if (uploadId) await this.abortMultipartUpload(key, uploadId).catch(() => undefined);
       throw err;
+    }
+  }
+
+  /**
+   * Streams a body of any length into `key` with `@aws-sdk/lib-storage`: parts of `partBytes`, at most
+   * `queueSize` of them in memory at once, nothing on local disk; a body shorter than one part is one PUT.
+   * A failed read, a failed part or `signal` aborts the multipart upload, so no parts are left behind.
+   */
+  async uploadStream(
+    key: string,
+    body: Readable,
+    o: { contentType: string; partBytes: number; queueSize?: number; signal?: AbortSignal },
+  ): Promise<{ etag: string; parts: number }> {
+    const abortController = new AbortController();
+    const abort = () => abortController.abort();
+    o.signal?.addEventListener('abort', abort, { once: true });
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: o.contentType },
+      partSize: o.partBytes,
+      queueSize: o.queueSize ?? 4,
+      leavePartsOnError: false,
+      abortController,
+    });
+    let parts = 0;
+    upload.on('httpUploadProgress', (p) => (parts = Math.max(parts, p.part ?? 0)));
+    try {
+      const out = await upload.done();
+      return { etag: out.ETag ?? '', parts };
+    } finally {
+      o.signal?.removeEventListener('abort', abort);
     }
   }
 
