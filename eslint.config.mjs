@@ -11,6 +11,7 @@ const API_ADAPTERS = [
   './net/egress-check.ts',
   './webhooks/signature.ts',
   './media/sniff.ts',
+  './media/image-sniff.ts',
   './media/read-head.ts',
   './media/ffmpeg-errors.ts',
   './chunks/part-identity.ts',

@@ -5,10 +5,13 @@
  */
 import { createScanActivities } from '../activities/batch-scan/scan.activities';
 import { createGaussianFitActivities } from '../activities/gaussian-fit/gaussian-fit.activities';
+import { createImageDetectGpuActivities } from '../activities/image-detect/image-chunk.activity';
+import { createImageDetectPipelineActivities } from '../activities/image-detect/image-pipeline.activities';
 import type { InferencePool } from '../activities/inference/inference-pool';
 import type { ModelRegistry } from '../activities/inference/models/registry';
 import type { Hardware } from '../activities/media/hardware';
 import { createEgressActivities } from '../activities/net/egress.activities';
+import { createPreviewActivities } from '../activities/previews/previews.activities';
 import { createSpeechGpuActivities } from '../activities/speech-detect/speech-chunk.activity';
 import { createSpeechPipelineActivities } from '../activities/speech-detect/speech-pipeline.activities';
 import type { S3Storage } from '../activities/storage/s3-storage';
@@ -23,11 +26,12 @@ export function gpuActivities(deps: { storage: S3Storage; models: ModelRegistry;
     ...createVideoDetectGpuActivities(deps),
     ...createSpeechGpuActivities(deps),
     ...createGaussianFitActivities({ storage: deps.storage }),
+    ...createImageDetectGpuActivities(deps),
     ...createTranscodeGpuActivities({ storage: deps.storage }),
   };
 }
 
-/** The `pipeline` queue: each pipeline's CPU steps (probe, merge), input fetches and batch scans. */
+/** The `pipeline` queue: each pipeline's CPU steps (probe, merge, previews), input fetches and batch scans. */
 export function pipelineActivities(deps: { storage: S3Storage; models: ModelRegistry; egress: Parameters<typeof createEgressActivities>[1] }) {
   const { storage, models } = deps;
   return {
@@ -35,6 +39,8 @@ export function pipelineActivities(deps: { storage: S3Storage; models: ModelRegi
     ...createSpeechPipelineActivities({ storage, models }),
     ...createEgressActivities(storage, deps.egress),
     ...createScanActivities({ storage }),
+    ...createPreviewActivities({ storage }),
+    ...createImageDetectPipelineActivities({ storage, models, egress: deps.egress }),
     ...createTranscodePipelineActivities({ storage }),
   };
 }

@@ -64,6 +64,7 @@ describe('uploads', () => {
   let small: Buffer;
   let big: Buffer;
   const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000050001', 'hex');
+  const gif = Buffer.from('474946383961010001000000002c00000000010001000002024401003b', 'hex');
 
   beforeAll(async () => {
     await writeFile(join(dir(), 'upload-small.mp4'), ['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=10:d=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
@@ -93,11 +94,13 @@ describe('uploads', () => {
     expect(sha256(Buffer.from(await stored.arrayBuffer()))).toBe(sha256(small));
   });
 
-  it('refuses a PNG with 422 naming what it is, and stores nothing', async () => {
+  it('refuses a GIF with 422 naming what it is, and stores nothing; takes a PNG (image-detect reads it)', async () => {
     const before = await stack.storage.list('uploads/');
-    const res = await api().put('/v1/uploads/photo.mp4').set('content-type', 'application/octet-stream').send(png).expect(422);
-    expect(res.body.detail).toContain('looks like a PNG image, not a video');
+    const res = await api().put('/v1/uploads/photo.gif').set('content-type', 'application/octet-stream').send(gif).expect(422);
+    expect(res.body.detail).toContain('looks like a GIF image, not a video, audio file or image');
     expect(await stack.storage.list('uploads/')).toEqual(before);
+    const ok = await api().put('/v1/uploads/photo.png').set('content-type', 'image/png').send(png).expect(201);
+    expect(ok.body).toMatchObject({ size: png.length, container: 'png' });
   });
 
   it('413 for a direct upload over UPLOAD_DIRECT_MAX_BYTES, pointing at POST /v1/uploads', async () => {
@@ -151,15 +154,15 @@ describe('uploads', () => {
   });
 
   it('a one-part presigned upload of a non-video is refused and deleted at complete', async () => {
-    const plan = (await api().post('/v1/uploads').send({ filename: 'x.mp4', size: png.length }).expect(201)).body as {
+    const plan = (await api().post('/v1/uploads').send({ filename: 'x.mp4', size: gif.length }).expect(201)).body as {
       key: string;
       parts: { url: string }[];
       headers: Record<string, string>;
     };
     expect(plan.parts).toHaveLength(1);
-    expect((await fetch(plan.parts[0]!.url, { method: 'PUT', body: png, headers: plan.headers })).status).toBe(200);
+    expect((await fetch(plan.parts[0]!.url, { method: 'PUT', body: gif, headers: plan.headers })).status).toBe(200);
     const res = await api().post('/v1/uploads/complete').send({ key: plan.key }).expect(422);
-    expect(res.body.detail).toContain('PNG image');
+    expect(res.body.detail).toContain('GIF image');
     expect(await stack.storage.list(plan.key)).toEqual([]);
   });
 
@@ -236,7 +239,8 @@ describe('retry and results', () => {
     const results = (await api().get(`/v1/jobs/${retried.id}/results`).expect(200)).body as {
       files: { name: string; url: string; size: number; download: string; contentType: string }[];
     };
-    expect(results.files.map((f) => f.name)).toEqual(['detections', 'summary']);
+    // The job's own files, then its previews (a rendered clip, a contact sheet, a label histogram).
+    expect(results.files.map((f) => f.name)).toEqual(['detections', 'summary', 'preview', 'contact-sheet', 'label-counts']);
     const detections = results.files[0]!;
     const streamed = await api()
       .get(detections.download)

@@ -1,9 +1,10 @@
 import { SPEECH_DETECT, type SpeechDetectionInput, type SpeechDetectionResult, planSpeechChunks } from './contracts';
 import { cpu, gpuActivities, runChunkedJob } from './chunked-job';
+import { previewActivities, withPreviews } from './previews';
 
 /**
  * `speech-detect`: probe the audio stream -> plan chunks of VAD windows -> GPU decode (16 kHz mono) +
- * voice activity detection per chunk -> merge the window probabilities into speech segments. Segments are
+ * voice activity detection per chunk -> merge the window probabilities into speech segments -> draw the waveform preview. Segments are
  * found over the whole stream at merge, so a chunk boundary never cuts or splits one.
  */
 export async function speechDetectionWorkflow(input: SpeechDetectionInput): Promise<SpeechDetectionResult> {
@@ -24,7 +25,10 @@ export async function speechDetectionWorkflow(input: SpeechDetectionInput): Prom
         reuseFrom: input.reuseFrom,
         ...(earlier ? { earlier } : {}),
       }),
-    merge: (audio, tally) => cpu.mergeSpeech({ jobId, inputKey, audio, params, tally }),
+    merge: async (audio, tally) => {
+      const result = await cpu.mergeSpeech({ jobId, inputKey, audio, params, tally });
+      return withPreviews(result, () => previewActivities.renderSpeechPreviews({ jobId, inputKey, audio, segmentsKey: result.keys.segments }));
+    },
     brief: ({ windows, segments, speechSeconds, keys }) => ({ windows, segments, speechSeconds, keys }),
   });
 }

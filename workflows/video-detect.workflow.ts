@@ -1,9 +1,10 @@
 import { VIDEO_DETECT, type VideoDetectionInput, type VideoDetectionResult, planChunks, sampledFrames } from './contracts';
 import { cpu, gpuActivities, probe, runChunkedJob } from './chunked-job';
+import { previewActivities, withPreviews } from './previews';
 
 /**
  * `video-detect`: probe -> plan frame-range chunks -> GPU decode + detection per chunk -> merge the
- * per-frame detections. The chunk runner (chunked-job.ts) gives it durability, progress and cancel.
+ * per-frame detections -> render previews (an annotated clip, a contact sheet, a chart). The chunk runner (chunked-job.ts) gives it durability, progress and cancel.
  */
 export async function videoDetectionWorkflow(input: VideoDetectionInput): Promise<VideoDetectionResult> {
   const { jobId, inputKey, params } = input;
@@ -26,7 +27,12 @@ export async function videoDetectionWorkflow(input: VideoDetectionInput): Promis
         reuseFrom: input.reuseFrom,
         ...(earlier ? { earlier } : {}),
       }),
-    merge: (media, tally) => cpu.mergeDetections({ jobId, inputKey, media, params, tally }),
+    merge: async (media, tally) => {
+      const result = await cpu.mergeDetections({ jobId, inputKey, media, params, tally });
+      return withPreviews(result, () =>
+        previewActivities.renderVideoPreviews({ jobId, inputKey, media, sampleInterval: params.sampleInterval, detectionsKey: result.keys.detections }),
+      );
+    },
     brief: ({ frames, detections, labels, keys }) => ({ frames, detections, labels, keys }),
   });
 }

@@ -172,7 +172,7 @@ export class JobQueriesService {
   async results(id: string): Promise<JobResults> {
     const { pipeline, keys } = await this.resultKeys(id);
     const files = await Promise.all(
-      pipeline.resultFiles.map(async (f) => {
+      filesOf(pipeline, keys).map(async (f) => {
         const key = keys[f.key]!;
         const { size } = await this.storage.head(key);
         return {
@@ -190,8 +190,9 @@ export class JobQueriesService {
   /** One result file's bytes, streamed from S3. */
   async resultFile(id: string, name: string): Promise<{ body: Readable; size: number; contentType: string; filename: string }> {
     const { pipeline, keys } = await this.resultKeys(id);
-    const file = pipeline.resultFiles.find((f) => f.name === name);
-    if (!file) throw new NotFoundException(`no result file '${name}'; files are ${pipeline.resultFiles.map((f) => f.name).join(', ')}`);
+    const files = filesOf(pipeline, keys);
+    const file = files.find((f) => f.name === name);
+    if (!file) throw new NotFoundException(`no result file '${name}'; files are ${files.map((f) => f.name).join(', ')}`);
     const { body, size } = await this.storage.getStream(keys[file.key]!);
     return { body, size, contentType: file.contentType, filename: `${id}-${file.filename}` };
   }
@@ -209,9 +210,14 @@ export class JobQueriesService {
   /** Presigned links to the result files, by name. */
   private async resultUrls(pipeline: ApiPipeline, keys: Record<string, string>): Promise<Record<string, string>> {
     const ttl = this.env.PRESIGN_TTL_SECONDS;
-    const urls = await Promise.all(pipeline.resultFiles.map(async (f) => [f.name, await this.storage.presignGet(keys[f.key]!, ttl)] as const));
+    const urls = await Promise.all(filesOf(pipeline, keys).map(async (f) => [f.name, await this.storage.presignGet(keys[f.key]!, ttl)] as const));
     return Object.fromEntries(urls);
   }
+}
+
+/** The result files a job has: an optional one (a preview) only when its result names it. */
+function filesOf(pipeline: ApiPipeline, keys: Record<string, string>): ApiPipeline['resultFiles'] {
+  return pipeline.resultFiles.filter((f) => !f.optional || typeof keys[f.key] === 'string');
 }
 
 /** Visibility's numeric execution status, as the client names it. */

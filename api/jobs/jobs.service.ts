@@ -11,6 +11,7 @@ import {
   buildJobId,
   DEFAULT_WEBHOOK_EVENTS,
   fetchedInputKey,
+  IMAGE_DETECT,
   resultKeys,
   isValidIdempotencyKey,
   type ChunkedJobInput,
@@ -26,6 +27,7 @@ import { canonicalJson } from '../../activities/chunks/part-identity';
 import { checkSameRequest, keyReused, REQUEST_HASH_MEMO, requestHash } from './idempotency';
 import { storeInputUrl, submittedInputUrl } from './input-url';
 import { retriedWebhook, withWebhookSecret } from './job-webhook';
+import { imageInputProblems, isImageList, storeImageList } from './image-input';
 
 /** The input every pipeline's workflow takes, with its params left open. */
 type JobInput = ChunkedJobInput<object, unknown>;
@@ -52,8 +54,12 @@ export class JobsService {
     checkIdempotencyKey(idempotencyKey);
     const pipeline = PIPELINES[dto.pipeline];
     const { params, problems } = validateParams(pipeline, dto.params, this.models);
+    const imageList = isImageList(pipeline.name, dto.input);
+    problems.push(...imageInputProblems(pipeline.name, dto.input, this.egress));
     if (dto.input.key !== undefined && dto.input.url !== undefined) problems.push('input takes a key or a url, not both');
-    if (dto.input.url !== undefined) problems.push(...[await outboundUrlProblem(dto.input.url, this.egress, 'input.url')].filter(isDefined));
+    // An image URL is checked by the policy alone: one that cannot be reached is that image's failure, not a 400.
+    if (dto.input.url !== undefined && imageList) problems.push(...imageInputProblems(pipeline.name, { urls: [dto.input.url] }, this.egress));
+    else if (dto.input.url !== undefined) problems.push(...[await outboundUrlProblem(dto.input.url, this.egress, 'input.url')].filter(isDefined));
     if (dto.webhook) {
       if (!this.env.WEBHOOK_SECRET) problems.push('webhooks are not configured on this deployment (set WEBHOOK_SECRET on the API and the pipeline worker)');
       problems.push(...[await outboundUrlProblem(dto.webhook.url, this.egress, 'webhook.url')].filter(isDefined));
@@ -66,8 +72,8 @@ export class JobsService {
       pipeline,
       {
         jobId,
-        inputKey: dto.input.url !== undefined ? fetchedInputKey(jobId) : dto.input.key!,
-        ...(dto.input.url !== undefined ? { inputSource: await storeInputUrl(this.storage, jobId, dto.input.url) } : {}),
+        inputKey: imageList ? await storeImageList(this.storage, jobId, dto.input) : dto.input.url !== undefined ? fetchedInputKey(jobId) : dto.input.key!,
+        ...(dto.input.url !== undefined && !imageList ? { inputSource: await storeInputUrl(this.storage, jobId, dto.input.url) } : {}),
         params,
         ...(webhook ? { webhook } : {}),
       },
@@ -87,7 +93,7 @@ export class JobsService {
     const pipeline = pipelineOf(job.pipeline);
     const jobId = buildJobId(pipeline.name, idempotencyKey, () => randomUUID());
     if (job.status === 'running') throw new ConflictException(`job '${id}' is still running; cancel it first or wait for it to end`);
-    if (job.status === 'completed') throw new ConflictException(`job '${id}' completed; its results are at GET /v1/jobs/${id}/results`);
+    if (job.status === 'completed' && !failedImages(job)) throw new ConflictException(`job '${id}' completed; its results are at GET /v1/jobs/${id}/results`);
     const original = await this.originalInput(id);
     const byUrl = original.inputSource !== undefined || original.inputUrl !== undefined;
     const fetched =
@@ -216,6 +222,12 @@ export class JobsService {
 }
 
 const isDefined = <T>(x: T | undefined): x is T => x !== undefined;
+
+/** Images that failed in a completed image-detect job: a retry redoes only them (and keeps the rest). */
+function failedImages(job: JobView): number {
+  const result = job.result as { failed?: unknown } | null;
+  return job.pipeline === IMAGE_DETECT && typeof result?.failed === 'number' ? result.failed : 0;
+}
 
 function checkIdempotencyKey(key: string | undefined): void {
   if (key !== undefined && !isValidIdempotencyKey(key)) throw new BadRequestException('Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -');

@@ -12,7 +12,8 @@ import {
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { notVideoMessage, sniffMedia, SNIFF_BYTES } from '../../activities/media/sniff';
+import { SNIFF_BYTES } from '../../activities/media/sniff';
+import { refusedUploadMessage, sniffUpload } from './upload-content';
 import { ObjectNotFoundError, type S3Storage } from '../../activities/storage/s3-storage';
 import { API_ENV, type ApiEnv } from '../env';
 import { STORAGE } from '../shared/tokens';
@@ -98,10 +99,10 @@ export class UploadsService {
         `the upload is ${size} bytes; uploads are limited to ${this.env.UPLOAD_MAX_BYTES} bytes (UPLOAD_MAX_BYTES); it was deleted`,
       );
     }
-    const sniffed = sniffMedia(size === 0 ? Buffer.alloc(0) : await this.storage.getHead(dto.key, Math.min(SNIFF_BYTES, size)));
+    const sniffed = sniffUpload(size === 0 ? Buffer.alloc(0) : await this.storage.getHead(dto.key, Math.min(SNIFF_BYTES, size)));
     if (!sniffed.media) {
       await this.storage.deleteMany([dto.key]);
-      throw new UnprocessableEntityException(`${notVideoMessage('the upload', sniffed)} (it was deleted)`);
+      throw new UnprocessableEntityException(`${refusedUploadMessage('the upload', sniffed)} (it was deleted)`);
     }
     return { key: dto.key, size, container: sniffed.container };
   }
@@ -164,10 +165,10 @@ export class UploadsService {
       );
     }
     const { head, body } = await readHead(req, SNIFF_BYTES);
-    const sniffed = sniffMedia(head);
+    const sniffed = sniffUpload(head);
     if (!sniffed.media) {
       body.resume(); // read the rest so the client gets the answer
-      throw new UnprocessableEntityException(notVideoMessage(filename, sniffed));
+      throw new UnprocessableEntityException(refusedUploadMessage(filename, sniffed));
     }
     const key = uploadKey(randomUUID(), filename);
     await this.storage.put(key, body, contentType?.startsWith('video/') ? contentType : 'application/octet-stream', size);

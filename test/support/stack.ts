@@ -37,7 +37,15 @@ let runtimeInstalled = false;
  * `env` goes to the workers and the API, `apiEnv` to the API only, `gpuEnv` to the GPU worker only (its own
  * S3 client: e.g. an `S3_ENDPOINT` through a faulty proxy, so only the chunks' presigned reads go through it).
  */
-export async function startTestStack(opts: { env?: NodeJS.ProcessEnv; apiEnv?: NodeJS.ProcessEnv; gpuEnv?: NodeJS.ProcessEnv } = {}): Promise<TestStack> {
+export async function startTestStack(
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    apiEnv?: NodeJS.ProcessEnv;
+    gpuEnv?: NodeJS.ProcessEnv;
+    /** Wraps the pipeline worker's activities (a fault injected into one of them). */
+    wrapPipelineActivities?: (activities: ReturnType<typeof pipelineActivities>) => ReturnType<typeof pipelineActivities>;
+  } = {},
+): Promise<TestStack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -58,7 +66,7 @@ export async function startTestStack(opts: { env?: NodeJS.ProcessEnv; apiEnv?: N
       connection,
       taskQueue: pipelineQueue,
       workflowsPath: require.resolve('../../workflows'),
-      activities: pipelineActivities({ storage, models, egress: env }),
+      activities: (opts.wrapPipelineActivities ?? ((a) => a))(pipelineActivities({ storage, models, egress: env })),
     }),
     Worker.create({
       connection,

@@ -12,6 +12,8 @@ export interface ResultFile {
   /** The download's file name (after the job id). */
   filename: string;
   description: string;
+  /** Listed only when the job's result names it in `keys` (previews: absent when rendering failed, and in older jobs). */
+  optional?: boolean;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { gaussianFitPipeline } from './gaussian-fit';
+import { imageDetectPipeline } from './image-detect';
 import type { PipelineDefinition } from './pipeline-definition';
 import { speechDetectPipeline } from './speech-detect';
 import { videoDetectPipeline } from './video-detect';
@@ -13,6 +14,7 @@ export const PIPELINES = {
   [videoDetectPipeline.name]: videoDetectPipeline,
   [speechDetectPipeline.name]: speechDetectPipeline,
   [gaussianFitPipeline.name]: gaussianFitPipeline,
+  [imageDetectPipeline.name]: imageDetectPipeline,
   [videoTranscodePipeline.name]: videoTranscodePipeline,
 } as const satisfies Record<string, PipelineDefinition>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import { definePipeline, SUMMARY_FILE } from './pipeline-definition';
+import { SPEECH_PREVIEW_FILES, type PreviewsOutcome, type SpeechPreviewKeys } from './previews';
 import type { Chunk, ChunkedJobInput, ChunkResult, ChunkRunSummary, ChunkTally, EarlierAttempts } from './chunked-job';
 
 export const SPEECH_DETECT = 'speech-detect';
@@ -104,8 +105,11 @@ export interface SpeechDetectionResult extends ChunkRunSummary {
   /** Seconds of speech, and of audio. */
   speechSeconds: number;
   audioSeconds: number;
-  keys: { segments: string; summary: string; manifest: string };
+  /** The waveform's key is there once it is rendered (`previews`). */
+  keys: { segments: string; summary: string; manifest: string } & Partial<SpeechPreviewKeys>;
   audio: AudioInfo;
+  /** Absent in jobs from before previews. */
+  previews?: PreviewsOutcome;
 }
 
 export const speechDetectPipeline = definePipeline({
@@ -126,6 +130,7 @@ export const speechDetectPipeline = definePipeline({
       description: 'one line per speech segment: {start, end, confidence}, seconds',
     },
     SUMMARY_FILE,
+    ...SPEECH_PREVIEW_FILES,
   ],
   gpuQueue: 'gpu',
   units: (result: SpeechDetectionResult) => result.windows,

@@ -2,6 +2,7 @@ import type { Chunk, ChunkedJobInput, ChunkResult, ChunkRunSummary, ChunkTally, 
 import { z } from 'zod/v4';
 import type { MediaInfo } from './media';
 import { definePipeline, SUMMARY_FILE } from './pipeline-definition';
+import { VIDEO_PREVIEW_FILES, type PreviewsOutcome, type VideoPreviewKeys } from './previews';
 
 export const VIDEO_DETECT = 'video-detect';
 
@@ -53,8 +54,11 @@ export interface VideoDetectionResult extends ChunkRunSummary {
   detections: number;
   /** Detections per label. */
   labels: Record<string, number>;
-  keys: { detections: string; summary: string; manifest: string };
+  /** The previews' keys are there once they are rendered (`previews`). */
+  keys: { detections: string; summary: string; manifest: string } & Partial<VideoPreviewKeys>;
   media: MediaInfo;
+  /** Absent in jobs from before previews. */
+  previews?: PreviewsOutcome;
 }
 
 export const videoDetectPipeline = definePipeline({
@@ -74,6 +78,7 @@ export const videoDetectPipeline = definePipeline({
       description: 'one line per processed frame: {frame, t, detections: [{label, score, box, mask?}]}; masks are COCO RLE in source pixels',
     },
     SUMMARY_FILE,
+    ...VIDEO_PREVIEW_FILES,
   ],
   gpuQueue: 'gpu',
   units: (result: VideoDetectionResult) => result.frames,

@@ -1,8 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { Optional } from '../../common/validation';
-import { DEFAULT_WEBHOOK_EVENTS, PIPELINE_NAMES, VIDEO_DETECT, WEBHOOK_EVENTS, type WebhookEvent } from '../../../workflows/contracts';
+import { DEFAULT_WEBHOOK_EVENTS, MAX_IMAGE_LIST, PIPELINE_NAMES, VIDEO_DETECT, WEBHOOK_EVENTS, type WebhookEvent } from '../../../workflows/contracts';
 import { paramsSchemaName } from '../../pipelines/params-schema';
 
 /**
@@ -15,16 +30,18 @@ const NO_DOT_SEGMENTS = /^(?!(?:[\s\S]*\/)?\.\.?(?:\/|$))/;
 const NO_CONTROL_CHARACTERS = /^[^\x00-\x1f\x7f-\x9f]*$/;
 
 export class JobInputDto {
-  /** A key or a url, not both (see api/common/validation-schema.ts). */
-  static readonly openApiSchema = { oneOf: [{ required: ['key'] }, { required: ['url'] }] };
+  /** A key or a url, not both; image-detect also takes keys, urls or a prefix (see api/common/validation-schema.ts). */
+  static readonly openApiSchema = {
+    oneOf: [{ required: ['key'] }, { required: ['url'] }, { required: ['keys'] }, { required: ['urls'] }, { required: ['prefix'] }],
+  };
 
   @ApiPropertyOptional({
     type: String,
     description: 'S3 key of the input (a video; audio too for speech-detect) in the Anvil bucket (from POST /v1/uploads, or your own)',
     example: 'inputs/demo.mp4',
   })
-  @ValidateIf((o: JobInputDto) => o.url === undefined || o.key !== undefined)
-  @IsString({ message: 'input needs a key (an object in the bucket) or a url' })
+  @ValidateIf((o: JobInputDto) => (o.url === undefined && o.keys === undefined && o.urls === undefined && o.prefix === undefined) || o.key !== undefined)
+  @IsString({ message: 'input needs a key (an object in the bucket) or a url (image-detect: or keys, urls or a prefix)' })
   @MaxLength(1024)
   @MinLength(1, { message: 'input.key must not be empty' })
   @Matches(RELATIVE, { message: 'input.key must be relative: no leading "/"' })
@@ -42,6 +59,49 @@ export class JobInputDto {
   @IsString()
   @MaxLength(4096)
   url?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: `image-detect: S3 keys of images in the Anvil bucket, in order (at most ${MAX_IMAGE_LIST}; more by prefix); each image gets its own status`,
+    example: ['inputs/a.jpg', 'inputs/b.png'],
+  })
+  @Optional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_IMAGE_LIST)
+  @IsString({ each: true })
+  @MaxLength(1024, { each: true })
+  @MinLength(1, { each: true, message: 'input.keys must not hold an empty key' })
+  @Matches(RELATIVE, { each: true, message: 'input.keys must be relative: no leading "/"' })
+  @Matches(NO_DOT_SEGMENTS, { each: true, message: 'input.keys must not have "." or ".." segments' })
+  @Matches(NO_CONTROL_CHARACTERS, { each: true, message: 'input.keys must not contain control characters' })
+  keys?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: `image-detect: https URLs of images, in order (at most ${MAX_IMAGE_LIST}); one that cannot be fetched is that image's failure, not the job's`,
+  })
+  @Optional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_IMAGE_LIST)
+  @IsString({ each: true })
+  @MaxLength(4096, { each: true })
+  urls?: string[];
+
+  @ApiPropertyOptional({
+    type: String,
+    description: 'image-detect: every JPEG/PNG/WebP object under this prefix of the Anvil bucket, in key order',
+    example: 'photos/2026-12-03/',
+  })
+  @Optional()
+  @IsString()
+  @MaxLength(1024)
+  @MinLength(1, { message: 'input.prefix must not be empty' })
+  @Matches(RELATIVE, { message: 'input.prefix must be relative: no leading "/"' })
+  @Matches(NO_DOT_SEGMENTS, { message: 'input.prefix must not have "." or ".." segments' })
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'input.prefix must not contain control characters' })
+  prefix?: string;
 }
 
 export class WebhookDto {
