@@ -14,6 +14,7 @@ import { methodNotAllowed, routeMethods } from './common/method-not-allowed';
 import type { ApiEnv } from './env';
 import type { ModelRegistry } from '../activities/inference/models/registry';
 import { MODEL_REGISTRY } from './shared/tokens';
+import { dashboard } from './dashboard/dashboard';
 
 /** Builds the Nest app (used by main.ts and by the e2e tests); `spanExporter` replaces OTEL_TRACES_EXPORTER (tests). */
 export async function createApp(env: ApiEnv, opts: { logger?: false; spanExporter?: SpanExporter } = {}): Promise<INestApplication> {
@@ -26,6 +27,8 @@ export async function createApp(env: ApiEnv, opts: { logger?: false; spanExporte
   const models = app.get<ModelRegistry>(MODEL_REGISTRY);
   const doc = buildOpenApi(app, { uploadMaxBytes: env.UPLOAD_MAX_BYTES, models: { image: models.names('image'), speech: models.names('speech') } });
   app.use(methodNotAllowed(routeMethods(doc)));
+  // The web dashboard under /ui: a static bundle, no token needed to load it (its calls send one).
+  app.use(dashboard({ s3Endpoint: env.S3_ENDPOINT }));
   // Job requests are small: refuse large bodies before parsing them. Completing a multipart upload lists up
   // to 10,000 parts (about 60 bytes each): the first parser that reads a body is the one that counts.
   app.use('/v1/uploads/complete', jsonBodies('1mb'));

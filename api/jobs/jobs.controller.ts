@@ -4,11 +4,12 @@ import type { Observable } from 'rxjs';
 import { ListJobsQueryDto } from './dto/list-jobs.dto';
 import { ApiBody, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CreateJobDto } from './dto/create-job.dto';
-import { JobListView, JobResultsView, JobView as JobViewDto } from './dto/job-view.dto';
+import { JobChunksView, JobListView, JobResultsView, JobView as JobViewDto } from './dto/job-view.dto';
 import { JOB_STATUSES, type JobSummary, type JobView } from './job-view';
 import { PIPELINE_NAMES } from '../../workflows/contracts';
 import { JobQueriesService, type JobResults } from './job-queries.service';
 import { JobsService, type StartedJob } from './jobs.service';
+import { JobChunksService, type JobChunks } from './job-chunks.service';
 import { validated } from '../common/validation';
 import { RequireScope } from '../auth/scopes';
 import { ApiAuth, ApiPathParam, ApiProblems } from '../common/openapi';
@@ -34,6 +35,7 @@ export class JobsController {
   constructor(
     @Inject(JobsService) private readonly jobs: JobsService,
     @Inject(JobQueriesService) private readonly queries: JobQueriesService,
+    @Inject(JobChunksService) private readonly chunkHistory: JobChunksService,
   ) {}
 
   @Post()
@@ -150,6 +152,15 @@ export class JobsController {
   async resultFile(@Param('id') id: string, @Param('name') name: string): Promise<StreamableFile> {
     const file = await this.queries.resultFile(id, name);
     return new StreamableFile(file.body, { type: file.contentType, length: file.size, disposition: `attachment; filename="${file.filename}"` });
+  }
+
+  @Get(':id/chunks')
+  @ApiOperation({ summary: "A job's chunks from its workflow history: each schedule and attempt, resumes, frames reprocessed (the dashboard's timeline)" })
+  @JobId()
+  @ApiResponse({ status: 200, type: JobChunksView })
+  @ApiProblems(404)
+  chunks(@Param('id') id: string): Promise<JobChunks> {
+    return this.chunkHistory.chunks(id);
   }
 
   @Get(':id')

@@ -107,3 +107,32 @@ export class ModelView {
   @ApiProperty({ type: String }) format!: string;
   @ApiProperty({ type: [String] }) labels!: string[];
 }
+
+export class ChunkScheduleView {
+  @ApiProperty(dateTime('when the workflow scheduled it')) scheduledAt!: string | null;
+  @ApiProperty(dateTime('null while it runs or waits')) endedAt!: string | null;
+  @ApiProperty({ enum: ['waiting', 'running', 'done', 'lost', 'failed', 'cancelled'] }) state!: string;
+  @ApiProperty({ type: Number, description: 'attempt it is at or ended with, counting every attempt at the chunk (1 = first)' }) attempt!: number;
+  @ApiPropertyOptional({ type: String, description: 'why its last attempt failed (lost, timed out, an error)' }) message?: string;
+}
+
+export class ChunkView {
+  @ApiProperty({ type: Number }) index!: number;
+  @ApiProperty({ type: Number, description: 'first unit (frame or window) of the chunk' }) startFrame!: number;
+  @ApiProperty({ type: Number, description: 'unit after its last' }) endFrame!: number;
+  @ApiProperty({ enum: ['waiting', 'running', 'done', 'lost', 'failed', 'cancelled'], description: 'state of its last schedule' }) state!: string;
+  @ApiProperty({ type: Number, description: 'attempts at the chunk in all (1 = done at the first)' }) attempts!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'first unit the finishing attempt decoded: above startFrame when it resumed from a checkpoint' })
+  resumedFrom!: number | null;
+  @ApiProperty({ type: Number, description: 'units computed twice because an attempt died after its last checkpoint' }) framesReprocessed!: number;
+  @ApiProperty({ type: Number, description: "units copied from an earlier job's parts (a retry)" }) framesReused!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'processed units done (a running attempt: its last heartbeat)' }) framesDone!: number | null;
+  @ApiProperty({ type: () => [ChunkScheduleView], description: 'each time the workflow scheduled the chunk: again after a lost attempt' })
+  schedules!: ChunkScheduleView[];
+}
+
+export class JobChunksView {
+  @ApiProperty({ type: String }) id!: string;
+  @ApiProperty({ type: () => [ChunkView], description: "chunks of the job's current workflow run, in index order (none for a pipeline without chunks)" })
+  chunks!: ChunkView[];
+}
