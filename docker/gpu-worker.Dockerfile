@@ -1,11 +1,14 @@
 # GPU worker: decode (NVDEC) + inference (onnxruntime CUDA EP). CUDA 12 + cuDNN 9, as onnxruntime 1.23 needs.
 # docker build -f docker/gpu-worker.Dockerfile -t anvil-gpu-worker .
-FROM node:20-bookworm-slim AS build
+# Node by exact version (the official image; the same 20.x as development and CI).
+FROM node:20.20.2-bookworm-slim AS node
+
+FROM node AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # The image build has network access: let onnxruntime-node fetch its CUDA execution provider here
-# (setup.sh skips it on development machines).
-RUN npm install --no-fund --no-audit && npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12
+# (setup.sh skips it on development machines). `npm ci`: the lock as committed.
+RUN npm ci --no-fund --no-audit && npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12
 COPY . .
 # The generated reference models (onnx-proto, a dev dependency) before dev dependencies go.
 RUN npm run build && node --import tsx activities/inference/models/generate.ts && npm prune --omit=dev
@@ -13,8 +16,12 @@ RUN npm run build && node --import tsx activities/inference/models/generate.ts &
 RUN bash docker/local/models.sh
 
 FROM nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04
-RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg ca-certificates curl \
- && curl -fsSL https://deb.nodesource.com/setup_20.x | bash - && apt-get install -y nodejs && rm -rf /var/lib/apt/lists/*
+# Ubuntu 24.04's ffmpeg (NVENC/NVDEC through the driver the NVIDIA runtime mounts), whatever its point release.
+# hadolint ignore=DL3008
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg ca-certificates && rm -rf /var/lib/apt/lists/*
+# Node: the one binary from the pinned official image above (glibc 2.28+; Ubuntu 24.04 has 2.39), no
+# install script. The worker needs no npm at run time.
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
 # compute for CUDA, video for NVDEC/NVENC.
 ENV NODE_ENV=production NVIDIA_DRIVER_CAPABILITIES=compute,video,utility GPU_MODE=cuda
 WORKDIR /app
@@ -22,4 +29,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/.anvil/models ./dist/.anvil/models
 COPY package.json ./
+# Not root: the image's own user 1000 (Ubuntu 24.04 images name it ubuntu), as in the other two images.
+# The NVIDIA runtime gives the container its device nodes whatever the user.
+USER 1000:1000
 CMD ["node", "dist/gpu-workers/gpu.main.js"]

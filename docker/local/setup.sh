@@ -28,6 +28,14 @@ if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null || ! comman
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends ffmpeg fonts-dejavu-core espeak-ng >/dev/null
 fi
 
+# 1b. Debian's chromium: the browser test/dashboard.int-spec.ts drives with playwright-core
+if ! command -v chromium >/dev/null; then
+  step "installing chromium (apt)"
+  command -v apt-get >/dev/null || fail "chromium is missing and apt-get is not available: install Debian's chromium package, then run again"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 # 2. npm dependencies
 if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
   step "installing npm dependencies"
@@ -55,8 +63,12 @@ go_install temporal "$TEMPORAL_CLI_VERSION" "github.com/temporalio/cli/cmd/tempo
 temporal_build=$!
 go_install minio "$MINIO_RELEASE" "github.com/minio/minio@$MINIO_MODULE_VERSION" &
 minio_build=$!
+# The deploy-manifest validators (helm, kubeconform, docker compose, hadolint, Kubernetes and KEDA schemas) alongside.
+bash "$ROOT/docker/local/deploy-tools.sh" &
+deploy_tools=$!
 wait "$temporal_build" || fail "building the Temporal CLI failed"
 wait "$minio_build" || fail "building MinIO failed"
+wait "$deploy_tools" || fail "installing the deploy-manifest validators failed (docker/local/deploy-tools.sh)"
 
 # 4. schemathesis in its own virtual environment (test/contract.int-spec.ts runs `python -m schemathesis.cli`:
 # the folder is renamed when complete, and pip's bin/ scripts would still name the .partial path)

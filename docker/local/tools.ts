@@ -11,3 +11,24 @@ export const temporalBinary = (): string => join(toolsDir(), `temporal-${TEMPORA
 export const minioBinary = (): string => join(toolsDir(), `minio-${MINIO_RELEASE}`, 'minio');
 /** The Python of schemathesis's virtual environment: run it as `<python> -m schemathesis.cli`. */
 export const schemathesisPython = (): string => join(toolsDir(), `schemathesis-${SCHEMATHESIS_VERSION}`, 'bin', 'python');
+
+/** The deploy-manifest validators, pinned by docker/local/deploy-tools.sh; keep both in step. */
+export const HELM_VERSION = '3.22.0';
+export const KUBECONFORM_VERSION = '0.8.0';
+export const COMPOSE_VERSION = '5.6.0';
+export const KEDA_VERSION = '2.20.2';
+export const KUBERNETES_VALIDATE_VERSION = '1.37.0';
+export const HADOLINT_VERSION = '2.15.1';
+/** The Kubernetes version the chart is rendered for and validated against. */
+export const KUBERNETES_VERSION = '1.33.0';
+
+export const deployTools = (): { helm: string; kubeconform: string; compose: string; hadolint: string; kubernetesSchemas: string; kedaSchemas: string } => ({
+  helm: join(toolsDir(), `helm-${HELM_VERSION}`, 'helm'),
+  kubeconform: join(toolsDir(), `kubeconform-${KUBECONFORM_VERSION}`, 'kubeconform'),
+  compose: join(toolsDir(), `docker-compose-${COMPOSE_VERSION}`, 'docker-compose'),
+  hadolint: join(toolsDir(), `deploy-lint-k${KUBERNETES_VALIDATE_VERSION}-h${HADOLINT_VERSION}`, 'bin', 'hadolint'),
+  /** `v<KUBERNETES_VERSION>-strict/<kind>-<group>-<version>.json`, kubeconform's layout. */
+  kubernetesSchemas: join(toolsDir(), `k8s-schemas-${KUBERNETES_VALIDATE_VERSION}`),
+  /** `<group>/<kind>_<version>.json`. */
+  kedaSchemas: join(toolsDir(), `keda-schemas-${KEDA_VERSION}`),
+});
