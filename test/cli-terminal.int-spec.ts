@@ -60,6 +60,12 @@ function anvil(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: num
   });
 }
 
+/**
+ * A colour terminal as a user's shell has one. Node's hasColors() answers false under CI=... (2 colours, unless a
+ * CI it knows by name) and under NODE_DISABLE_COLORS, so a CI machine's environment is not the terminal's.
+ */
+const TERMINAL_ENV: NodeJS.ProcessEnv = { TERM: 'xterm-256color', CI: undefined, NODE_DISABLE_COLORS: undefined, COLORTERM: undefined };
+
 /** The CLI on a pseudo-terminal: stdout and stderr together, as the terminal shows them. */
 function onTerminal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   const command = [process.execPath, CLI, ...args].map((a) => JSON.stringify(a)).join(' ');
@@ -68,7 +74,7 @@ function onTerminal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string
       'script',
       ['-qec', command, '/dev/null'],
       {
-        env: { ...process.env, ANVIL_API_URL: apiUrl, ANVIL_TOKEN: 'anv_test', NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm-256color', ...env },
+        env: { ...process.env, ANVIL_API_URL: apiUrl, ANVIL_TOKEN: 'anv_test', NO_COLOR: undefined, FORCE_COLOR: undefined, ...TERMINAL_ENV, ...env },
         timeout: 60_000,
       },
       (err, stdout) => (err ? reject(new Error(err.message)) : resolve(stdout)),

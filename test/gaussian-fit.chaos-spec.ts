@@ -61,6 +61,24 @@ async function readyWorker(): Promise<FitWorker> {
   return worker;
 }
 
+/** The worker's 'gaussian fit stopped' lines (it logs JSON lines: gpu-workers/observability.ts). */
+function stopLines(worker: FitWorker): { reason?: string; iteration?: number }[] {
+  return worker
+    .output()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { msg?: string; reason?: string; iteration?: number })
+    .filter((l) => l.msg === 'gaussian fit stopped');
+}
+
+/**
+ * The worker's next 'gaussian fit stopped' line after the `seen` it had. Waited for: the Temporal Runtime writes
+ * a line 100-200 ms after it is logged (it orders them with Core's), so it can arrive after the job has ended.
+ */
+function nextStop(worker: FitWorker, seen: number): Promise<{ reason?: string; iteration?: number }> {
+  return until('the worker to log that the fit stopped', () => Promise.resolve(stopLines(worker)[seen]), 5000);
+}
+
 /** Waits until the fit's heartbeat passes `iteration` (and a checkpoint is stored, when asked); returns that heartbeat. */
 function heartbeatPast(handle: WorkflowHandle, iteration: number, checkpointed = false): Promise<GaussianFitHeartbeat> {
   return until(
@@ -145,10 +163,10 @@ it('SIGTERM mid-fit: the worker checkpoints and hands the fit back, the next res
   const r = await fitResult(handle);
   await until('the terminated worker to exit', () => Promise.resolve(victim.child.exitCode !== null));
   expect(victim.child.exitCode).toBe(0);
-  const stop = /gaussian fit stopped[\s\S]*?reason: '(\w+)',\s*iteration: (\d+)/.exec(victim.output());
-  expect(stop?.[1]).toBe('WORKER_SHUTDOWN');
+  const stop = await nextStop(victim, 0);
+  expect(stop.reason).toBe('WORKER_SHUTDOWN');
   expect(r.attempts).toBe(2);
-  expect(r.resumedFrom).toBe(Number(stop?.[2]));
+  expect(r.resumedFrom).toBe(stop.iteration);
   expect(r.iterationsRecomputed).toBe(0);
   await expectSameAsBaseline(r);
   console.log(
@@ -160,6 +178,7 @@ it('cancel: the compute loop stops at once, the checkpoint is deleted and the jo
   const handle = await stack.submit({ params: { ...PARAMS, iterations: 40_000 } });
   const seen = await heartbeatPast(handle, 200, true);
   const worker = await runningWorker(handle);
+  const stopsBefore = stopLines(worker).length;
   const cancelledAt = Date.now();
   await handle.cancel();
   const err: unknown = await fitResult(handle).catch((e: unknown) => e);
@@ -168,9 +187,9 @@ it('cancel: the compute loop stops at once, the checkpoint is deleted and the jo
   expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
   // The workflow waits for the activity (WAIT_CANCELLATION_COMPLETED): the cancel reaches it with the next heartbeat (1 s).
   expect(seconds).toBeLessThan(5);
-  const stop = /gaussian fit stopped[\s\S]*?reason: '(\w+)',\s*iteration: (\d+)/.exec(worker.output());
-  expect(stop?.[1]).toBe('CANCELLED');
-  expect(Number(stop?.[2])).toBeGreaterThanOrEqual(seen.iteration);
+  const stop = await nextStop(worker, stopsBefore);
+  expect(stop.reason).toBe('CANCELLED');
+  expect(stop.iteration).toBeGreaterThanOrEqual(seen.iteration);
   // No iteration runs after that: the worker is idle (a fitting worker burns a whole core).
   const cpu = cpuSeconds(worker.child.pid!);
   await new Promise((r) => setTimeout(r, 2000));
@@ -178,6 +197,6 @@ it('cancel: the compute loop stops at once, the checkpoint is deleted and the jo
   expect(busy).toBeLessThan(0.5);
   await expect(stack.storage.head(gaussianFitKeys(handle.workflowId).checkpoint)).rejects.toThrow(/does not exist/);
   console.log(
-    `[gaussian-fit chaos] cancel at iteration >= ${seen.iteration}: the fit stopped at iteration ${stop?.[2]}, job cancelled ${seconds.toFixed(1)} s after the request, worker CPU ${busy.toFixed(2)} s over the next 2 s`,
+    `[gaussian-fit chaos] cancel at iteration >= ${seen.iteration}: the fit stopped at iteration ${stop.iteration}, job cancelled ${seconds.toFixed(1)} s after the request, worker CPU ${busy.toFixed(2)} s over the next 2 s`,
   );
 });

@@ -8,6 +8,22 @@ export type { Logger } from 'pino';
 export const JOB_FIELDS = ['jobId', 'workflowId', 'workflowType', 'activityType', 'attempt'] as const;
 const HIDDEN = new Set(['level', 'time', 'msg', 'service', 'pid', 'hostname']);
 
+/** The time of the event being written, when it is not now (see `atEventTime`). */
+let eventTimeMs: number | undefined;
+
+/**
+ * Writes a line stamped with the time the event happened rather than now: the Temporal Runtime buffers lines
+ * for 100-200 ms to order them with Core's (NativeLogCollector), so "now" would be the flush.
+ */
+export function atEventTime(timeMs: number | undefined, write: () => void): void {
+  eventTimeMs = timeMs;
+  try {
+    write();
+  } finally {
+    eventTimeMs = undefined;
+  }
+}
+
 /**
  * The process's one logger: JSON lines on stdout (`{"level":"info","time":"…","service":"…","msg":"…",…}`),
  * or readable lines when `LOG_FORMAT=pretty` (default on a terminal). Every line goes through `redact`.
@@ -18,7 +34,7 @@ export function createLogger(env: Pick<ObservabilityEnv, 'LOG_LEVEL' | 'LOG_FORM
     {
       level: env.LOG_LEVEL,
       base: { service },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: () => `,"time":"${new Date(eventTimeMs ?? Date.now()).toISOString()}"`,
       formatters: {
         level: (label) => ({ level: label }),
         log: (fields) => redact(fields) as Record<string, unknown>,

@@ -1,3 +1,4 @@
+import { LogTimestamp } from '@temporalio/worker';
 import { createLogger } from './logger';
 import { PinoSdkLogger, temporalFields } from './temporal-logger';
 
@@ -49,4 +50,15 @@ it('PinoSdkLogger writes the SDK level as the pino level with the fields', () =>
   expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([
     expect.objectContaining({ level: 'warn', msg: 'chunk attempt fenced: stopping it', jobId: 'video-detect-c', activityType: 'detectChunk', attempt: 1 }),
   ]);
+});
+
+it('PinoSdkLogger stamps a line with the time the SDK logged it, not the time its buffer was flushed', () => {
+  const lines: string[] = [];
+  const sdk = new PinoSdkLogger(createLogger({ LOG_LEVEL: 'info', LOG_FORMAT: 'json' }, 's', { write: (l: string) => void lines.push(l) }));
+  const loggedAt = Date.parse('2026-12-07T13:00:55.807Z');
+  sdk.info('buffered', { [LogTimestamp]: BigInt(loggedAt) * 1_000_000n + 123_456n });
+  sdk.info('no timestamp');
+  const [buffered, now] = lines.map((l) => JSON.parse(l) as { time: string });
+  expect(buffered!.time).toBe('2026-12-07T13:00:55.807Z');
+  expect(Math.abs(Date.parse(now!.time) - Date.now())).toBeLessThan(5000);
 });

@@ -1,6 +1,7 @@
 import type { Logger as SdkLogger, LogLevel, LogMetadata } from '@temporalio/common';
+import { LogTimestamp } from '@temporalio/worker';
 import { PIPELINE_WORKFLOW_TYPES } from '../../workflows/contracts';
-import type { Logger } from './logger';
+import { atEventTime, type Logger } from './logger';
 
 const JOB_WORKFLOW_TYPES: ReadonlySet<string> = new Set(Object.values(PIPELINE_WORKFLOW_TYPES));
 const LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
@@ -32,7 +33,9 @@ export class PinoSdkLogger implements SdkLogger {
   constructor(private readonly pino: Logger) {}
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    this.pino[LEVELS[level]](temporalFields(meta), message);
+    // The SDK stamps each line when it is logged (nanoseconds) and writes it up to 200 ms later.
+    const nanos = (meta as { [LogTimestamp]?: bigint } | undefined)?.[LogTimestamp];
+    atEventTime(nanos === undefined ? undefined : Number(nanos / 1_000_000n), () => this.pino[LEVELS[level]](temporalFields(meta), message));
   }
   trace(message: string, meta?: LogMetadata): void {
     this.log('TRACE', message, meta);
