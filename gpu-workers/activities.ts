@@ -32,14 +32,20 @@ export function gpuActivities(deps: { storage: S3Storage; models: ModelRegistry;
 }
 
 /** The `pipeline` queue: each pipeline's CPU steps (probe, merge, previews), input fetches and batch scans. */
-export function pipelineActivities(deps: { storage: S3Storage; models: ModelRegistry; egress: Parameters<typeof createEgressActivities>[1] }) {
+export function pipelineActivities(deps: {
+  storage: S3Storage;
+  models: ModelRegistry;
+  egress: Parameters<typeof createEgressActivities>[1];
+  /** Render previews after the merge (PREVIEWS); default on. */
+  previews?: boolean;
+}) {
   const { storage, models } = deps;
   return {
     ...createVideoDetectPipelineActivities({ storage, models }),
     ...createSpeechPipelineActivities({ storage, models }),
     ...createEgressActivities(storage, deps.egress),
     ...createScanActivities({ storage }),
-    ...createPreviewActivities({ storage }),
+    ...createPreviewActivities({ storage, enabled: deps.previews ?? true }),
     ...createImageDetectPipelineActivities({ storage, models, egress: deps.egress }),
     ...createTranscodePipelineActivities({ storage }),
   };

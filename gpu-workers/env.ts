@@ -26,6 +26,8 @@ const WorkerEnvSchema = TemporalEnvSchema.merge(S3EnvSchema)
     GPU_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(5),
     /** Seconds between the GPU worker's event-loop stall reports (longest stall, p99); 0 = none. */
     GPU_STALL_REPORT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+    /** `off`: jobs complete without previews (no annotated clip, contact sheet, chart or waveform rendered or read for). */
+    PREVIEWS: z.enum(['on', 'off']).default('on'),
     /** Prebuilt workflow bundle (production); unset = bundle from source at start. */
     WORKFLOW_BUNDLE_PATH: z.string().optional(),
   });

@@ -16,7 +16,7 @@ main(async () => {
     obs.instrument({
       taskQueue: env.PIPELINE_TASK_QUEUE,
       ...(env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('../workflows') }),
-      activities: pipelineActivities({ storage, models, egress: env }),
+      activities: pipelineActivities({ storage, models, egress: env, previews: env.PREVIEWS === 'on' }),
     }),
     async () => {
       storage.destroy();

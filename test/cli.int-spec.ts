@@ -76,8 +76,11 @@ describe('the anvil CLI against the real API', () => {
     const results = await anvil(['results', id!, '-o', out, '--json']);
     expect(results.code).toBe(0);
     const saved = JSON.parse(results.stdout) as { name: string; path: string }[];
-    expect(saved.map((s) => s.name)).toEqual(['detections', 'summary']);
-    expect(readdirSync(out).sort()).toEqual([`${id}-detections.jsonl`, `${id}-summary.json`]);
+    // The job's files and its previews, each saved under its download name.
+    expect(saved.map((s) => s.name)).toEqual(['detections', 'summary', 'preview', 'contact-sheet', 'label-counts']);
+    expect(readdirSync(out).sort()).toEqual(
+      ['contact-sheet.png', 'detections.jsonl', 'label-counts.png', 'preview.mp4', 'summary.json'].map((f) => `${id}-${f}`),
+    );
     expect(
       readFileSync(join(out, `${id}-detections.jsonl`), 'utf8')
         .trim()

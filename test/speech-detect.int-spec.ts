@@ -99,7 +99,7 @@ describe('speech-detect (Silero VAD) through a job', () => {
     expect(job.result!.windows).toBe(job.progress.total);
     expectTruth(await segmentsOf(job));
     const files = (await stack.api().get(`/v1/jobs/${job.id}/results`).expect(200)).body as { files: { name: string }[] };
-    expect(files.files.map((f) => f.name)).toEqual(['segments', 'summary']);
+    expect(files.files.map((f) => f.name)).toEqual(['segments', 'summary', 'waveform']);
   });
 
   it('the audio track of a video gives the same segments', async () => {

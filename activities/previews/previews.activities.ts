@@ -5,11 +5,13 @@ import { renderSpeechPreviews } from './speech-previews';
 import { renderVideoPreviews } from './video-previews';
 
 /**
- * Preview rendering on the `pipeline` queue, after the merge. The job's summary gets the preview keys too, so a
+ * Preview rendering on the `pipeline` queue, after the merge (unless the worker has PREVIEWS=off). The job's summary gets the preview keys too, so a
  * job past Temporal's retention (read from its summary) still lists them.
  */
-export function createPreviewActivities({ storage }: { storage: S3Storage }): PreviewActivities {
+export function createPreviewActivities({ storage, enabled = true }: { storage: S3Storage; enabled?: boolean }): PreviewActivities {
   async function noted<K extends object>(jobId: string, render: () => Promise<K>): Promise<K> {
+    // PREVIEWS=off: nothing rendered, nothing read; the job's result says `previews: { rendered: [] }`.
+    if (!enabled) return {} as K;
     const started = Date.now();
     const keys = await render();
     const { summary: summaryKey } = jobFiles(jobId);

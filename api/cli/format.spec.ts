@@ -68,6 +68,9 @@ describe('CLI formatting', () => {
   it('names downloaded files safely whatever the job id holds', () => {
     expect(resultFileName('job-1', 'detections', 'application/x-ndjson')).toBe('job-1-detections.jsonl');
     expect(resultFileName('job-1', 'summary', 'application/json')).toBe('job-1-summary.json');
+    expect(resultFileName('job-1', 'preview', 'video/mp4')).toBe('job-1-preview.mp4');
+    expect(resultFileName('job-1', 'contact-sheet', 'image/png')).toBe('job-1-contact-sheet.png');
+    expect(resultFileName('job-1', 'blob', 'application/octet-stream')).toBe('job-1-blob.bin');
     expect(resultFileName('../../etc/x', 'summary', 'application/json')).toBe('__.._etc_x-summary.json');
   });
 

@@ -84,9 +84,19 @@ export function jobRow(job: { id: string; status: string; progress: Progress | n
 
 export const JOB_TABLE_HEADER = ['JOB', 'STATUS', 'STAGE', 'DONE', '%', 'RATE', 'ETA', 'CREATED'];
 
+/** File name extensions by content type, the first that matches (ndjson before json). */
+const EXTENSIONS: [string, string][] = [
+  ['ndjson', 'jsonl'],
+  ['json', 'json'],
+  ['image/png', 'png'],
+  ['image/jpeg', 'jpg'],
+  ['image/webp', 'webp'],
+  ['video/mp4', 'mp4'],
+];
+
 /** The local name of a downloaded result file: `<job>-<name>.<ext>`, safe as one path segment whatever the id holds. */
 export function resultFileName(jobId: string, name: string, contentType: string): string {
-  const ext = contentType.includes('ndjson') ? 'jsonl' : contentType.includes('json') ? 'json' : 'bin';
+  const ext = EXTENSIONS.find(([type]) => contentType.includes(type))?.[1] ?? 'bin';
   return `${jobId}-${name}.${ext}`.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
 }
 

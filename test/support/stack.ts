@@ -66,7 +66,7 @@ export async function startTestStack(
       connection,
       taskQueue: pipelineQueue,
       workflowsPath: require.resolve('../../workflows'),
-      activities: (opts.wrapPipelineActivities ?? ((a) => a))(pipelineActivities({ storage, models, egress: env })),
+      activities: (opts.wrapPipelineActivities ?? ((a) => a))(pipelineActivities({ storage, models, egress: env, previews: env.PREVIEWS === 'on' })),
     }),
     Worker.create({
       connection,
