@@ -1,6 +1,5 @@
 import {
   ActivityCancellationType,
-  ApplicationFailure,
   CancellationScope,
   condition,
   ContinueAsNew,
@@ -19,7 +18,6 @@ import {
   addToTally,
   AnvilStage,
   emptyTally,
-  FailureType,
   fromRanges,
   initialProgress,
   NON_RETRYABLE_FAILURES,
@@ -40,8 +38,8 @@ import {
   redactUrl,
   toRanges,
 } from './contracts';
-import { deadlineGuard } from './deadline';
-import { failureOf, jobEvents } from './job-events';
+import { deadlineFailure, deadlineGuard } from './deadline';
+import { endWithError, failureOf, jobEvents } from './job-events';
 import { afterLostAttempt, LOST_ATTEMPT_FAILURES, resumedPriority } from './lost-attempt';
 
 export const retry: RetryPolicy = {
@@ -173,15 +171,7 @@ export async function runChunkedJob<Params, Media, Result>(input: ChunkedJobInpu
     if (err instanceof ContinueAsNew) throw err;
     if (guard.expired()) {
       // Out of time: the GPU activities have stopped; the chunks it finished stay for a retry to reuse.
-      const seconds = Math.round((workflowInfo().executionTimeoutMs ?? 0) / 1000);
-      const budget = seconds >= 3600 ? `${Math.round(seconds / 360) / 10} h` : `${seconds} s`;
-      const failure = ApplicationFailure.nonRetryable(
-        `the job did not finish within its deadline (${budget}, JOB_DEADLINE_HOURS); POST /v1/jobs/:id/retry reuses the chunks it finished`,
-        FailureType.DeadlineExceeded,
-      );
-      events.emit('failed', { status: 'failed', failure: failureOf(failure) });
-      await events.flush();
-      throw failure;
+      return endWithError(events, err, deadlineFailure('the job', '; POST /v1/jobs/:id/retry reuses the chunks it finished'));
     }
     if (isCancellation(err)) {
       // Cancelled: the GPU activities have stopped (WAIT_CANCELLATION_COMPLETED); drop their partial parts.

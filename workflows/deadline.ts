@@ -1,4 +1,5 @@
-import { CancellationScope, patched, sleep, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, patched, sleep, workflowInfo } from '@temporalio/workflow';
+import { FailureType } from './contracts';
 
 /** Runs recorded before the guard have no timer command: they replay without it. */
 export const DEADLINE_GUARD = 'deadline-guard';
@@ -36,4 +37,11 @@ export function deadlineGuard(): DeadlineGuard {
     run: (fn) => work.run(fn).finally(() => timer.cancel()),
     expired: () => hit,
   };
+}
+
+/** The failure of a job out of time: '<what> did not finish within its deadline (20 s, JOB_DEADLINE_HOURS)<hint>'. */
+export function deadlineFailure(what: string, hint = ''): ApplicationFailure {
+  const seconds = Math.round((workflowInfo().executionTimeoutMs ?? 0) / 1000);
+  const budget = seconds >= 3600 ? `${Math.round(seconds / 360) / 10} h` : `${seconds} s`;
+  return ApplicationFailure.nonRetryable(`${what} did not finish within its deadline (${budget}, JOB_DEADLINE_HOURS)${hint}`, FailureType.DeadlineExceeded);
 }

@@ -1,18 +1,9 @@
-import {
-  ActivityCancellationType,
-  ApplicationFailure,
-  isCancellation,
-  proxyActivities,
-  setHandler,
-  upsertMemo,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { AnvilStage, FailureType, progressQuery, TaskQueue, type JobStage } from './contracts';
+import { ActivityCancellationType, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { AnvilStage, progressQuery, TaskQueue, type JobStage } from './contracts';
 import { GAUSSIAN_FIT, type GaussianFitActivities, type GaussianFitInput, type GaussianFitProgress, type GaussianFitResult } from './contracts/gaussian-fit';
 import { retry } from './chunked-job';
-import { deadlineGuard } from './deadline';
-import { failureOf, jobEvents } from './job-events';
+import { deadlineFailure, deadlineGuard } from './deadline';
+import { endWithError, jobEvents } from './job-events';
 
 /**
  * `gaussian-fit`: ONE long GPU step (`fitGaussians`) instead of a chunked scan. The step heartbeats every
@@ -70,17 +61,6 @@ export async function gaussianFitWorkflow(input: GaussianFitInput): Promise<Gaus
     await events.flush();
     return result;
   } catch (err) {
-    if (guard.expired()) {
-      const failure = ApplicationFailure.nonRetryable(
-        `the fit did not finish within its deadline (${Math.round((workflowInfo().executionTimeoutMs ?? 0) / 1000)} s, JOB_DEADLINE_HOURS)`,
-        FailureType.DeadlineExceeded,
-      );
-      events.emit('failed', { status: 'failed', failure: failureOf(failure) });
-      await events.flush();
-      throw failure;
-    }
-    events.emit(isCancellation(err) ? 'cancelled' : 'failed', isCancellation(err) ? { status: 'cancelled' } : { status: 'failed', failure: failureOf(err) });
-    await events.flush();
-    throw err;
+    return endWithError(events, err, guard.expired() ? deadlineFailure('the fit') : undefined);
   }
 }

@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancellationScope, log, ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, log, ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
 import type { ChunkedJobInput, WebhookDelivery, WebhookEvent } from './contracts';
 import { deliverWebhook, deliveryWorkflowId, webhookDeliveryWorkflow } from './webhook-delivery.workflow';
 
@@ -58,4 +58,16 @@ export function failureOf(err: unknown): { type: string | null; message: string 
   let cause: unknown = err;
   while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
   return { type: cause instanceof ApplicationFailure ? (cause.type ?? null) : null, message: cause instanceof Error ? cause.message : String(cause) };
+}
+
+/**
+ * Ends a job that threw `err`: its last event (`cancelled`, or `failed` with the failure) sent, then the error
+ * thrown again; a job out of time throws `outOfTime` (deadline.ts) instead, and says so.
+ */
+export async function endWithError(events: JobEvents, err: unknown, outOfTime?: ApplicationFailure): Promise<never> {
+  const thrown = outOfTime ?? err;
+  if (isCancellation(thrown)) events.emit('cancelled', { status: 'cancelled' });
+  else events.emit('failed', { status: 'failed', failure: failureOf(thrown) });
+  await events.flush();
+  throw thrown;
 }

@@ -1,15 +1,5 @@
-import {
-  ActivityCancellationType,
-  ApplicationFailure,
-  isCancellation,
-  patched,
-  proxyActivities,
-  setHandler,
-  upsertMemo,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { AnvilStage, FailureType, progressQuery, TaskQueue, type JobProgress, type JobStage } from './contracts';
+import { ActivityCancellationType, patched, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { AnvilStage, progressQuery, TaskQueue, type JobProgress, type JobStage } from './contracts';
 import {
   nvencQueue,
   VIDEO_TRANSCODE,
@@ -20,8 +10,8 @@ import {
   type VideoTranscodeResult,
 } from './contracts/video-transcode';
 import { retry } from './chunked-job';
-import { deadlineGuard } from './deadline';
-import { failureOf, jobEvents } from './job-events';
+import { deadlineFailure, deadlineGuard } from './deadline';
+import { endWithError, jobEvents } from './job-events';
 
 /**
  * `video-transcode`: plan (probe + keyframe index, once) → segments encoded in parallel on the GPU queue (the
@@ -122,18 +112,7 @@ export async function videoTranscodeWorkflow(input: VideoTranscodeInput): Promis
     await events.flush();
     return result;
   } catch (err) {
-    if (guard.expired()) {
-      const failure = ApplicationFailure.nonRetryable(
-        `the transcode did not finish within its deadline (${Math.round((workflowInfo().executionTimeoutMs ?? 0) / 1000)} s, JOB_DEADLINE_HOURS)`,
-        FailureType.DeadlineExceeded,
-      );
-      events.emit('failed', { status: 'failed', failure: failureOf(failure) });
-      await events.flush();
-      throw failure;
-    }
-    events.emit(isCancellation(err) ? 'cancelled' : 'failed', isCancellation(err) ? { status: 'cancelled' } : { status: 'failed', failure: failureOf(err) });
-    await events.flush();
-    throw err;
+    return endWithError(events, err, guard.expired() ? deadlineFailure('the transcode') : undefined);
   }
 }
 

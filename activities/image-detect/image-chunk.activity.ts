@@ -1,8 +1,8 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { FailureType, type ChunkResult } from '../../workflows/contracts';
+import type { ChunkResult } from '../../workflows/contracts';
 import { stagedChunkKey, type ImageChunkInput, type ImageGpuActivities, type ImageLine, type StagedImage } from '../../workflows/contracts/image-detect';
 import type { InferencePool } from '../inference/inference-pool';
 import type { ModelRegistry, ResolvedModel } from '../inference/models/registry';
+import { requireModel } from '../inference/models/require-model';
 import { finishChunk, handBack, resumeChunk, workerShuttingDown, type ChunkAttempt } from '../chunks/resume-chunk';
 import { partIdentity } from '../chunks/part-identity';
 import type { S3Storage } from '../storage/s3-storage';
@@ -29,13 +29,7 @@ export function createImageDetectGpuActivities(deps: ImageGpuDeps): ImageGpuActi
  */
 async function detectImageChunk(deps: ImageGpuDeps, input: ImageChunkInput): Promise<ChunkResult> {
   const { chunk, params } = input;
-  const model = deps.models.image(params.model);
-  if (!model) {
-    throw ApplicationFailure.nonRetryable(
-      `unknown image model '${params.model}' on this worker (available: ${deps.models.names('image').join(', ')})`,
-      FailureType.UnknownModel,
-    );
-  }
+  const model = requireModel(deps.models, 'image', params.model);
   const identity = partIdentity({ input: input.inputKey, model: { name: model.name, digest: await deps.models.digest(model.name) }, params });
   const attempt = await resumeChunk(deps.storage, { jobId: input.jobId, chunk, sampleInterval: 1, identity, earlier: input.earlier });
   try {

@@ -1,10 +1,10 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { FailureType, type ChunkResult, type GpuActivities, type SpeechChunkInput, type WindowProbabilities } from '../../workflows/contracts';
+import type { ChunkResult, GpuActivities, SpeechChunkInput, WindowProbabilities } from '../../workflows/contracts';
 import { decoderSource, processUnits, runChunk } from '../chunks/chunk-runner';
 import { partIdentity } from '../chunks/part-identity';
 import type { ChunkAttempt } from '../chunks/resume-chunk';
 import type { InferencePool } from '../inference/inference-pool';
 import type { ModelRegistry, SpeechModel } from '../inference/models/registry';
+import { requireModel } from '../inference/models/require-model';
 import type { VadCarry } from '../inference/silero';
 import { buildAudioDecodeArgs } from '../media/ffmpeg-args';
 import { startDecode } from '../media/ffmpeg';
@@ -33,13 +33,7 @@ export function createSpeechGpuActivities(deps: SpeechChunkDeps): Pick<GpuActivi
  */
 export async function detectSpeechChunk(deps: SpeechChunkDeps, input: SpeechChunkInput): Promise<ChunkResult> {
   const { params, chunk } = input;
-  const model = deps.models.speech(params.model);
-  if (!model) {
-    throw ApplicationFailure.nonRetryable(
-      `unknown speech model '${params.model}' on this worker (available: ${deps.models.names('speech').join(', ') || 'none'})`,
-      FailureType.UnknownModel,
-    );
-  }
+  const model = requireModel(deps.models, 'speech', params.model);
   const identity = partIdentity({ input: input.audio.inputEtag ?? '', model: { name: model.name, digest: await deps.models.digest(model.name) }, params });
   const run = { jobId: input.jobId, chunk, step: 1, identity, reuseFrom: input.reuseFrom, earlier: input.earlier };
   return runChunk(deps.storage, run, async (attempt) => {

@@ -11,6 +11,7 @@ import {
 import type { InferencePool } from '../inference/inference-pool';
 import { letterbox } from '../inference/letterbox';
 import type { ModelRegistry, ResolvedModel } from '../inference/models/registry';
+import { requireModel } from '../inference/models/require-model';
 import { buildDecodeArgs } from '../media/ffmpeg-args';
 import {
   constantRateClock,
@@ -54,13 +55,7 @@ export function createVideoDetectGpuActivities(deps: GpuDeps): Pick<GpuActivitie
  */
 async function detectChunk(deps: GpuDeps, input: DetectChunkInput): Promise<ChunkResult> {
   const { chunk, params } = input;
-  const model = deps.models.image(params.model);
-  if (!model) {
-    throw ApplicationFailure.nonRetryable(
-      `unknown image model '${params.model}' on this worker (available: ${deps.models.names('image').join(', ')})`,
-      FailureType.UnknownModel,
-    );
-  }
+  const model = requireModel(deps.models, 'image', params.model);
   const identity = partIdentity({ input: input.media.inputEtag ?? '', model: { name: model.name, digest: await deps.models.digest(model.name) }, params });
   const run = { jobId: input.jobId, chunk, step: params.sampleInterval, identity, reuseFrom: input.reuseFrom, earlier: input.earlier };
   return runChunk(deps.storage, run, async (attempt) => {
