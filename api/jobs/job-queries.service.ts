@@ -137,6 +137,26 @@ export class JobQueriesService {
   /** Event streams open now in this process (`API_MAX_EVENT_STREAMS` at most). */
   private openStreams = 0;
 
+  /**
+   * The job once it has ended, or undefined while it still runs after `seconds` (`Prefer: wait`): one long poll
+   * for the workflow's close (its result, following continue-as-new), cut off by an abort signal. A waiting
+   * request counts against API_MAX_EVENT_STREAMS like an event stream; past that limit it does not wait.
+   */
+  async waitForEnd(id: string, seconds: number): Promise<JobView | undefined> {
+    if (seconds <= 0 || this.openStreams >= this.env.API_MAX_EVENT_STREAMS) return undefined;
+    this.openStreams++;
+    const signal = AbortSignal.timeout(seconds * 1000);
+    try {
+      await this.client.withAbortSignal(signal, () => this.client.workflow.getHandle(id).result());
+    } catch (err) {
+      if (signal.aborted) return undefined;
+      if (!(err instanceof WorkflowFailedError)) throw err; // failed, cancelled, terminated, timed out: ended
+    } finally {
+      this.openStreams--;
+    }
+    return this.get(id);
+  }
+
   /** Job state as Server-Sent Events: one event per change (every second at most) until the job ends. */
   events(id: string, everyMs = 1000): Observable<MessageEvent> {
     if (this.openStreams >= this.env.API_MAX_EVENT_STREAMS) {

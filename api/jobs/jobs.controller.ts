@@ -6,13 +6,14 @@ import { ApiBody, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, A
 import { CreateJobDto } from './dto/create-job.dto';
 import { JobChunksView, JobListView, JobResultsView, JobView as JobViewDto } from './dto/job-view.dto';
 import { JOB_STATUSES, type JobSummary, type JobView } from './job-view';
-import { PIPELINE_NAMES } from '../../workflows/contracts';
+import { PIPELINE_NAMES, PIPELINES } from '../../workflows/contracts';
 import { JobQueriesService, type JobResults } from './job-queries.service';
 import { JobsService, type StartedJob } from './jobs.service';
 import { JobChunksService, type JobChunks } from './job-chunks.service';
 import { validated } from '../common/validation';
 import { RequireScope } from '../auth/scopes';
 import { ApiAuth, ApiPathParam, ApiProblems } from '../common/openapi';
+import { PREFER_WAIT_MAX_SECONDS, preferredWait } from './prefer-wait';
 
 const IDEMPOTENCY_KEY = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } as const;
 const REPLAYED = { description: '`true` when an earlier request with this Idempotency-Key started the job', schema: { type: 'string', enum: ['true'] } };
@@ -26,6 +27,26 @@ const JOB_EVENT = {
     id: { type: 'string', description: 'the event number' },
   },
 };
+const PREFER = {
+  name: 'prefer',
+  required: false,
+  schema: { type: 'string', example: 'wait=5' },
+  description: `\`wait=<seconds>\` (at most ${PREFER_WAIT_MAX_SECONDS}): answer once the job has ended, with its result (201), or after that long with the running job to poll (202). \`Preference-Applied\` says the wait was honoured`,
+};
+const PREFERENCE_APPLIED = { description: '`wait=<seconds>` when the request asked to wait (Prefer)', schema: { type: 'string' } };
+/** Every content type a result file of a registered pipeline has (its results, summary and previews). */
+const RESULT_CONTENT_TYPES = [...new Set(PIPELINE_NAMES.flatMap((n) => PIPELINES[n].resultFiles.map((f) => f.contentType)))];
+const RESULT_CONTENT = Object.fromEntries(
+  RESULT_CONTENT_TYPES.map((type) => [
+    type,
+    {
+      schema:
+        type === 'application/json'
+          ? { type: 'object', additionalProperties: true }
+          : { type: 'string', ...(type.includes('ndjson') ? {} : { format: 'binary' }) },
+    },
+  ]),
+);
 const JobId = (): MethodDecorator => ApiPathParam('id', 'job id (`id` of POST /v1/jobs)', 'video-detect-0b7c4c1e-5d4a-4b8e-9f2e-1a2b3c4d5e6f');
 
 @ApiTags('jobs')
@@ -54,19 +75,29 @@ export class JobsController {
       upload: { summary: 'a file you uploaded', value: { pipeline: 'video-detect', input: { key: 'inputs/demo.mp4' }, params: { sampleInterval: 5 } } },
     },
   })
+  @ApiHeader(PREFER)
   @ApiResponse({
     status: 201,
     type: JobViewDto,
-    description: 'the job; for a repeated Idempotency-Key the job the first request started, running or ended (nothing new is started)',
-    headers: { 'Idempotent-Replayed': REPLAYED },
+    description:
+      'the job; for a repeated Idempotency-Key the job the first request started, running or ended (nothing new is started). With `Prefer: wait`, the job ended within the wait: completed with its result, failed or cancelled',
+    headers: { 'Idempotent-Replayed': REPLAYED, 'Preference-Applied': PREFERENCE_APPLIED },
+  })
+  @ApiResponse({
+    status: 202,
+    type: JobViewDto,
+    description: '`Prefer: wait` only: the job still runs after the wait; poll `Location` (GET /v1/jobs/:id) or its events',
+    headers: { 'Preference-Applied': PREFERENCE_APPLIED, Location: { description: 'the job', schema: { type: 'string' } } },
   })
   @ApiProblems(400, 413, 422)
   async create(
     @Body(validated(CreateJobDto)) dto: CreateJobDto,
     @Res({ passthrough: true }) res: Response,
     @Headers('idempotency-key') idempotencyKey?: string,
+    @Headers('prefer') prefer?: string,
   ): Promise<JobView> {
-    return replayed(res, await this.jobs.create(dto, idempotencyKey));
+    const arrived = Date.now();
+    return this.answer(res, await this.jobs.create(dto, idempotencyKey), prefer, arrived);
   }
 
   @Get()
@@ -125,8 +156,31 @@ export class JobsController {
     headers: { 'Idempotent-Replayed': REPLAYED },
   })
   @ApiProblems(400, 404, 409, 422)
-  async retry(@Param('id') id: string, @Res({ passthrough: true }) res: Response, @Headers('idempotency-key') idempotencyKey?: string): Promise<JobView> {
-    return replayed(res, await this.jobs.retry(id, idempotencyKey));
+  @ApiHeader(PREFER)
+  async retry(
+    @Param('id') id: string,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('idempotency-key') idempotencyKey?: string,
+    @Headers('prefer') prefer?: string,
+  ): Promise<JobView> {
+    const arrived = Date.now();
+    return this.answer(res, await this.jobs.retry(id, idempotencyKey), prefer, arrived);
+  }
+
+  /**
+   * A started job's response: as it is now, or with `Prefer: wait=<s>` once it has ended (201) or when the wait
+   * since the request arrived is over (202 with the running job and its Location). A webhook secret shown at
+   * creation is kept in the ended view.
+   */
+  private async answer(res: Response, started: StartedJob, prefer: string | undefined, arrived: number): Promise<JobView> {
+    const wait = preferredWait(prefer);
+    if (wait === undefined) return replayed(res, started);
+    res.setHeader('Preference-Applied', `wait=${wait}`);
+    const left = wait - (Date.now() - arrived) / 1000;
+    const ended = started.job.status === 'running' ? await this.queries.waitForEnd(started.job.id, left) : started.job;
+    if (ended) return replayed(res, { ...started, job: { ...ended, ...(started.job.webhook ? { webhook: started.job.webhook } : {}) } });
+    res.status(202).setHeader('Location', started.job.links.self);
+    return replayed(res, started);
   }
 
   @Get(':id/results')
@@ -142,12 +196,8 @@ export class JobsController {
   @ApiOperation({ summary: 'Stream one result file (detections: merged JSON Lines, one line per frame; summary: JSON)' })
   @JobId()
   @ApiPathParam('name', 'a result file name (`files[].name` of GET /v1/jobs/:id/results)', 'detections')
-  @ApiProduces('application/x-ndjson', 'application/json')
-  @ApiResponse({
-    status: 200,
-    description: 'the file, as an attachment',
-    content: { 'application/x-ndjson': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object', additionalProperties: true } } },
-  })
+  @ApiProduces(...RESULT_CONTENT_TYPES)
+  @ApiResponse({ status: 200, description: 'the file, as an attachment', content: RESULT_CONTENT })
   @ApiProblems(404, 409)
   async resultFile(@Param('id') id: string, @Param('name') name: string): Promise<StreamableFile> {
     const file = await this.queries.resultFile(id, name);
