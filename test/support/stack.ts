@@ -42,6 +42,8 @@ export async function startTestStack(
     env?: NodeJS.ProcessEnv;
     apiEnv?: NodeJS.ProcessEnv;
     gpuEnv?: NodeJS.ProcessEnv;
+    /** false: no GPU worker in this process; the test runs its own (gpu-workers/gpu.main.ts) to kill. */
+    inProcessGpu?: boolean;
     /** Wraps the pipeline worker's activities (a fault injected into one of them). */
     wrapPipelineActivities?: (activities: ReturnType<typeof pipelineActivities>) => ReturnType<typeof pipelineActivities>;
   } = {},
@@ -59,7 +61,7 @@ export async function startTestStack(
   const models = new ModelRegistry(env.MODEL_DIR);
   const hardware = detectHardware(env.GPU_MODE, env.GPU_DEVICE_ID);
   const pool = new InferencePool({ provider: hardware.provider, deviceId: 0, intraOpThreads: 2 });
-  for (const m of models.list()) await pool.load(m);
+  if (opts.inProcessGpu !== false) for (const m of models.list()) await pool.load(m);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const workers = await Promise.all([
     Worker.create({
@@ -68,13 +70,17 @@ export async function startTestStack(
       workflowsPath: require.resolve('../../workflows'),
       activities: (opts.wrapPipelineActivities ?? ((a) => a))(pipelineActivities({ storage, models, egress: env, previews: env.PREVIEWS === 'on' })),
     }),
-    Worker.create({
-      connection,
-      taskQueue: gpuQueue,
-      activities: gpuActivities({ storage: gpuStorage, models, pool, hardware }),
-      maxConcurrentActivityTaskExecutions: 1,
-      maxHeartbeatThrottleInterval: '2s',
-    }),
+    ...(opts.inProcessGpu === false
+      ? []
+      : [
+          Worker.create({
+            connection,
+            taskQueue: gpuQueue,
+            activities: gpuActivities({ storage: gpuStorage, models, pool, hardware }),
+            maxConcurrentActivityTaskExecutions: 1,
+            maxHeartbeatThrottleInterval: '2s',
+          }),
+        ]),
   ]);
   const running = Promise.all(workers.map((w) => w.run()));
   const tokens = { admin: generateToken(), submit: generateToken(), read: generateToken() };
