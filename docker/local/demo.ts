@@ -4,7 +4,7 @@
  *   npm run demo            (ANVIL_DEMO_KEEP=1 leaves the stack running afterwards)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack } from './stack';
 
@@ -86,6 +86,14 @@ async function main(): Promise<void> {
         console.log(`summary:    s3://${stack.env.S3_BUCKET}/${job.result.keys.summary}`);
         console.log(`download:   ${job.result.urls.detections.split('?')[0]} (presigned link in GET /v1/jobs/${created.id})`);
         console.log(`Temporal UI: ${job.links.temporalUi}`);
+        for (const name of ['contact-sheet', 'preview']) {
+          const file = await fetch(`${stack.urls.api}/v1/jobs/${created.id}/results/${name}`, { headers: auth });
+          if (!file.ok) continue; // a preview that failed never fails the job
+          const path = join(dir, `${created.id}-${name}.${name === 'preview' ? 'mp4' : 'png'}`);
+          writeFileSync(path, Buffer.from(await file.arrayBuffer()));
+          console.log(`${name === 'preview' ? 'preview:   ' : 'contact sheet:'} ${path}`);
+        }
+        console.log(`dashboard:  ${stack.urls.api}/ui/jobs/${encodeURIComponent(created.id)}`);
         break;
       }
       await new Promise((r) => setTimeout(r, 1000));

@@ -6,6 +6,7 @@
  *       for each chunk size in BENCH_CHUNK_FRAMES,
  * and prints frames/s, (b)/(a), the GPU worker's peak RSS, model load time and the longest event-loop
  * stall while inference runs. Settings: BENCH_SECONDS (120), BENCH_FPS (30), BENCH_CHUNK_FRAMES (300,900,1800), BENCH_MODEL (pp-ocr-det).
+ * Then the image and transcode sections (image-bench.ts, transcode-bench.ts). BENCH_SECTIONS (video,images,transcode) picks them.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -20,6 +21,8 @@ import { buildDecodeArgs } from '../../activities/media/ffmpeg-args';
 import { readFrameBatches } from '../../activities/media/frame-batches';
 import { detectHardware } from '../../activities/media/hardware';
 import { startBenchStack } from './bench-stack';
+import { imageBench } from './image-bench';
+import { transcodeBench } from './transcode-bench';
 import { FONT } from '../support/media';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 120);
@@ -110,7 +113,15 @@ async function fullPath(path: string, chunkFrames: number): Promise<{ fps: numbe
   }
 }
 
+const SECTIONS = new Set((process.env['BENCH_SECTIONS'] ?? 'video,images,transcode').split(','));
+
 async function main(): Promise<void> {
+  if (SECTIONS.has('video')) await videoBench();
+  if (SECTIONS.has('images')) for (const line of await imageBench(hardware)) console.log(line);
+  if (SECTIONS.has('transcode')) for (const line of await transcodeBench()) console.log(line);
+}
+
+async function videoBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'anvil-bench-'));
   const path = join(dir, 'bench-1080p.mp4');
   console.log(`generating ${SECONDS} s of ${WIDTH}x${HEIGHT} at ${FPS} fps (${frames} frames)...`);
