@@ -3,9 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileS
 import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { boxImage, encodeBoxImage } from './support/images';
 import { makeMovingTextVideo, movingText, writeFile } from './support/media';
 import { startTestStack, type TestStack } from './support/stack';
-import { PIPELINE_NAMES } from '../workflows/contracts';
+import { imageResultKeys, PIPELINE_NAMES } from '../workflows/contracts';
 
 let stack: TestStack;
 let apiUrl: string;
@@ -86,6 +87,34 @@ describe('the anvil CLI against the real API', () => {
         .trim()
         .split('\n'),
     ).toHaveLength(video.frames);
+  });
+
+  it('submit several images: each uploaded, one image-detect job over their keys; --prefix takes a whole prefix', async () => {
+    const files = await Promise.all(
+      [0, 1, 2].map(async (n) => {
+        const path = join(dir(), `cli-image-${n}.${n === 1 ? 'jpg' : 'png'}`);
+        writeFileSync(path, await encodeBoxImage(boxImage(n), n === 1 ? 'jpeg' : 'png'));
+        return path;
+      }),
+    );
+    const several = await anvil(['submit', ...files, '--pipeline', 'image-detect', '--model', 'anvil-reference', '--watch']);
+    expect(several.stderr.match(/uploaded uploads\//g)).toHaveLength(3);
+    expect(several.code).toBe(0);
+    const [id, status] = several.stdout.trim().split('\n').pop()!.split(' ') as [string, string];
+    expect(status).toBe('completed');
+    const job = (await stack.api().get(`/v1/jobs/${id}`).expect(200)).body as { result: { images: number; ok: number } };
+    expect(job.result).toMatchObject({ images: 3, ok: 3 });
+    const lines = (await stack.storage.getText(imageResultKeys(id).images)).trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { key: string }).key.split('/').pop())).toEqual(files.map((f) => f.split('/').pop()));
+
+    for (const [n, path] of files.entries()) await stack.storage.put(`cli-prefix/${n}.png`, readFileSync(path));
+    const prefix = await anvil(['submit', '--prefix', 'cli-prefix/', '--pipeline', 'image-detect', '--model', 'anvil-reference', '--watch']);
+    expect(prefix.code).toBe(0);
+    expect(prefix.stdout).toMatch(/completed/);
+    const mixed = await anvil(['submit', files[0]!, 'https://example.com/a.jpg', '--pipeline', 'image-detect']);
+    expect(mixed).toMatchObject({ code: 2, stderr: expect.stringContaining('not both') });
+    const none = await anvil(['submit', '--pipeline', 'image-detect']);
+    expect(none).toMatchObject({ code: 2, stderr: expect.stringContaining('give an input') });
   });
 
   it('cancel a running job; watch then exits 1', async () => {

@@ -1,4 +1,4 @@
-import { classifySource, createScheduleBody, listQuery, submitRequest, updateScheduleBody } from './args';
+import { classifySource, createScheduleBody, jobInput, listQuery, submitRequest, updateScheduleBody } from './args';
 import { CliError } from './format';
 import { parseCommandLine } from './program';
 
@@ -30,6 +30,16 @@ describe('CLI arguments to API requests', () => {
     expect(classifySource('https://videos.example.com/a.mp4', false)).toEqual({ url: 'https://videos.example.com/a.mp4' });
     expect(classifySource('clips/a.mp4', true)).toEqual({ file: 'clips/a.mp4' });
     expect(classifySource('uploads/abc/a.mp4', false)).toEqual({ key: 'uploads/abc/a.mp4' });
+  });
+
+  it('one input as it is, several as a list of keys or of URLs, or a prefix alone', () => {
+    expect(jobInput([{ key: 'a.jpg' }], undefined)).toEqual({ key: 'a.jpg' });
+    expect(jobInput([{ key: 'a.jpg' }, { key: 'uploads/u/b.png' }], undefined)).toEqual({ keys: ['a.jpg', 'uploads/u/b.png'] });
+    expect(jobInput([{ url: 'https://h/a.jpg' }, { url: 'https://h/b.jpg' }], undefined)).toEqual({ urls: ['https://h/a.jpg', 'https://h/b.jpg'] });
+    expect(jobInput([], 'photos/2026/')).toEqual({ prefix: 'photos/2026/' });
+    expect(exitCodeOf(() => jobInput([{ key: 'a.jpg' }, { url: 'https://h/b.jpg' }], undefined))).toBe(2);
+    expect(exitCodeOf(() => jobInput([{ key: 'a.jpg' }], 'photos/'))).toBe(2);
+    expect(exitCodeOf(() => jobInput([], undefined))).toBe(2);
   });
 
   it('builds the submit request', () => {

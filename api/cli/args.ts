@@ -58,7 +58,25 @@ function params(flags: Flags, pipeline: string): Record<string, string | number 
   }
 }
 
-export type JobInput = { key: string } | { url: string };
+export type JobInput = { key: string } | { url: string } | { keys: string[] } | { urls: string[] } | { prefix: string };
+
+/**
+ * The job input of `submit <input...>` once local files are uploaded (their keys in place): one input as it is,
+ * several as a list (keys, or URLs: a job takes one kind), or `--prefix` alone. The API says whether the
+ * pipeline takes a list.
+ */
+export function jobInput(sources: ({ key: string } | { url: string })[], prefix: string | undefined): JobInput {
+  if (prefix !== undefined) {
+    if (sources.length) throw new CliError('give inputs or --prefix, not both', EXIT.usage);
+    return { prefix };
+  }
+  if (sources.length === 0) throw new CliError('give an input (a local file, an S3 key or a URL), several for image-detect, or --prefix', EXIT.usage);
+  if (sources.length === 1) return sources[0]!;
+  const urls = sources.flatMap((s) => ('url' in s ? [s.url] : []));
+  if (urls.length === sources.length) return { urls };
+  if (urls.length === 0) return { keys: sources.map((s) => (s as { key: string }).key) };
+  throw new CliError('a job takes files and S3 keys, or URLs, not both: submit the URLs as a job of their own', EXIT.usage);
+}
 
 /** What `submit <source>` names: an URL, a local file (uploaded first) or an S3 key. */
 export function classifySource(source: string, isLocalFile: boolean): { url: string } | { file: string } | { key: string } {

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebStream } from 'node:stream/web';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { classifySource, listQuery, submitRequest, uploadMode, type Flags, type JobInput } from './args';
+import { classifySource, jobInput, listQuery, submitRequest, uploadMode, type Flags } from './args';
 import type { ModelView } from '../jobs/models.controller';
 import type { ApiClient } from './client';
 import { paintLeadingStatus, paintStatus } from './color';
@@ -33,10 +33,15 @@ function noteWebhookSecret(flags: Flags, job: Job): void {
 
 const jobPath = (id: string, rest = ''): string => `/v1/jobs/${encodeURIComponent(id)}${rest}`;
 
-export async function submit(api: ApiClient, flags: Flags, source: string): Promise<number> {
-  const what = classifySource(source, existsSync(source) && statSync(source).isFile());
-  const input: JobInput = 'file' in what ? { key: await upload(api, flags, what.file) } : what;
-  const { body, headers } = submitRequest(flags, input);
+export async function submit(api: ApiClient, flags: Flags, sources: string[]): Promise<number> {
+  const classified = sources.map((source) => classifySource(source, existsSync(source) && statSync(source).isFile()));
+  jobInput(
+    classified.map((c) => ('file' in c ? { key: c.file } : c)),
+    flags.prefix,
+  ); // refused before anything is uploaded
+  const named: ({ key: string } | { url: string })[] = [];
+  for (const what of classified) named.push('file' in what ? { key: await upload(api, flags, what.file) } : what);
+  const { body, headers } = submitRequest(flags, jobInput(named, flags.prefix));
   const job = await api.request<Job>('POST', '/v1/jobs', body, headers);
   noteWebhookSecret(flags, job);
   if (!flags.watch) {

@@ -23,7 +23,7 @@ async function run({ command, args, flags }: Invocation): Promise<number> {
       process.stdout.write(completionScript(first as (typeof SHELLS)[number], buildProgram(() => EXIT.ok).program));
       return EXIT.ok;
     case 'submit':
-      return submit(client(flags), flags, first);
+      return submit(client(flags), flags, args);
     case 'status':
       return status(client(flags), flags, args[0]);
     case 'watch':

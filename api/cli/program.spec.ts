@@ -84,7 +84,9 @@ describe('the anvil command line', () => {
       ran: undefined,
     });
     expect(parse('cancel', 'j', '--output', 'x').err).toContain("it is a flag of 'anvil results'");
-    expect(parse('schedules', 'get', 'x', '--prefix', 'p/').err).toContain("it is a flag of 'anvil schedules create', 'anvil schedules update'");
+    expect(parse('schedules', 'get', 'x', '--prefix', 'p/').err).toContain(
+      "it is a flag of 'anvil submit', 'anvil schedules create', 'anvil schedules update'",
+    );
     expect(parse('status', '--no-such-flag')).toMatchObject({ err: "anvil: unknown option '--no-such-flag'; see anvil status --help\n", code: 2 });
   });
 

@@ -136,8 +136,9 @@ function jobCommands(program: Command, on: (command: string) => (...args: unknow
   program.commandsGroup('Jobs:');
   program
     .command('submit')
-    .description('upload a local file (progress bar), then submit a job')
-    .argument('<input>', 'a local file, an S3 key already in the bucket, or an http(s) URL')
+    .description('upload local files (progress bar), then submit a job')
+    .argument('[inputs...]', 'a local file, an S3 key already in the bucket, or an http(s) URL; several for image-detect')
+    .option('--prefix <prefix>', 'every object under this S3 prefix instead of inputs (image-detect)')
     .option('--pipeline <name>', 'the pipeline (default video-detect)')
     .option('--model <name>', 'the model (--param model=name)')
     .option('--param <key=value>', 'a pipeline param, repeatable (listed below)', collect)
@@ -204,7 +205,7 @@ export function buildProgram(run: Runner, output?: OutputConfiguration): { progr
     (command: string) =>
     async (...params: unknown[]): Promise<void> => {
       const cmd = params.at(-1) as Command;
-      const args = cmd.processedArgs.filter((a): a is string => typeof a === 'string');
+      const args = (cmd.processedArgs as unknown[]).flat().filter((a): a is string => typeof a === 'string');
       code = await run({ command, args, flags: cmd.optsWithGlobals<Flags>() });
     };
   jobCommands(program, on);
