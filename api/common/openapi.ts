@@ -13,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { PIPELINE_NAMES, PIPELINES } from '../../workflows/contracts';
-import { paramsJsonSchema, paramsSchemaName } from '../pipelines/params-schema';
+import { asOpenApi30, paramsJsonSchema, paramsSchemaName } from '../pipelines/params-schema';
 import { addValidationConstraints } from './validation-schema';
 
 /**
@@ -97,7 +97,8 @@ export function buildOpenApi(app: INestApplication, facts: DeploymentFacts): Ope
   const schemas = ((doc.components ??= {}).schemas ??= {});
   for (const name of PIPELINE_NAMES) {
     const definition = PIPELINES[name];
-    schemas[paramsSchemaName(name)] = paramsJsonSchema(definition, definition.modelKind ? facts.models[definition.modelKind] : undefined);
+    const params = paramsJsonSchema(definition, definition.modelKind ? facts.models[definition.modelKind] : undefined);
+    schemas[paramsSchemaName(name)] = asOpenApi30(params) as Record<string, unknown>;
   }
   const property = (schema: string, name: string): Record<string, unknown> => {
     const found = (doc.components?.schemas?.[schema] as { properties?: Record<string, Record<string, unknown>> } | undefined)?.properties?.[name];

@@ -33,7 +33,17 @@ const PREFER = {
   schema: { type: 'string', example: 'wait=5' },
   description: `\`wait=<seconds>\` (at most ${PREFER_WAIT_MAX_SECONDS}): answer once the job has ended, with its result (201), or after that long with the running job to poll (202). \`Preference-Applied\` says the wait was honoured`,
 };
+
 const PREFERENCE_APPLIED = { description: '`wait=<seconds>` when the request asked to wait (Prefer)', schema: { type: 'string' } };
+
+/** The 202 of a `Prefer: wait` request (submit or retry) whose job still runs when the wait is over. */
+const StillRunningAfterWait = (): MethodDecorator =>
+  ApiResponse({
+    status: 202,
+    type: JobViewDto,
+    description: '`Prefer: wait` only: the job still runs after the wait; poll `Location` (GET /v1/jobs/:id) or its events',
+    headers: { 'Preference-Applied': PREFERENCE_APPLIED, Location: { description: 'the job', schema: { type: 'string' } } },
+  });
 /** Every content type a result file of a registered pipeline has (its results, summary and previews). */
 const RESULT_CONTENT_TYPES = [...new Set(PIPELINE_NAMES.flatMap((n) => PIPELINES[n].resultFiles.map((f) => f.contentType)))];
 const RESULT_CONTENT = Object.fromEntries(
@@ -83,12 +93,7 @@ export class JobsController {
       'the job; for a repeated Idempotency-Key the job the first request started, running or ended (nothing new is started). With `Prefer: wait`, the job ended within the wait: completed with its result, failed or cancelled',
     headers: { 'Idempotent-Replayed': REPLAYED, 'Preference-Applied': PREFERENCE_APPLIED },
   })
-  @ApiResponse({
-    status: 202,
-    type: JobViewDto,
-    description: '`Prefer: wait` only: the job still runs after the wait; poll `Location` (GET /v1/jobs/:id) or its events',
-    headers: { 'Preference-Applied': PREFERENCE_APPLIED, Location: { description: 'the job', schema: { type: 'string' } } },
-  })
+  @StillRunningAfterWait()
   @ApiProblems(400, 413, 422)
   async create(
     @Body(validated(CreateJobDto)) dto: CreateJobDto,
@@ -152,9 +157,10 @@ export class JobsController {
   @ApiResponse({
     status: 201,
     type: JobViewDto,
-    description: 'the new job (for a repeated Idempotency-Key, the one it started)',
-    headers: { 'Idempotent-Replayed': REPLAYED },
+    description: 'the new job (for a repeated Idempotency-Key, the one it started); with `Prefer: wait`, ended within the wait',
+    headers: { 'Idempotent-Replayed': REPLAYED, 'Preference-Applied': PREFERENCE_APPLIED },
   })
+  @StillRunningAfterWait()
   @ApiProblems(400, 404, 409, 422)
   @ApiHeader(PREFER)
   async retry(

@@ -20,3 +20,23 @@ export function paramsJsonSchema(definition: PipelineDefinition, models?: string
   if (model && models) model['enum'] = models;
   return schema;
 }
+
+/**
+ * A JSON Schema (2020-12) as an OpenAPI 3.0 schema object, which takes draft 4's boolean form of
+ * `exclusiveMinimum` / `exclusiveMaximum` (`{minimum: 0, exclusiveMinimum: true}`, not `{exclusiveMinimum: 0}`).
+ */
+export function asOpenApi30(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(asOpenApi30);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    const bound = { exclusiveMinimum: 'minimum', exclusiveMaximum: 'maximum' }[key];
+    if (bound && typeof value === 'number') {
+      out[bound] = value;
+      out[key] = true;
+    } else {
+      out[key] = asOpenApi30(value);
+    }
+  }
+  return out;
+}
