@@ -15,9 +15,11 @@ import { createPreviewActivities } from '../activities/previews/previews.activit
 import { createSpeechGpuActivities } from '../activities/speech-detect/speech-chunk.activity';
 import { createSpeechPipelineActivities } from '../activities/speech-detect/speech-pipeline.activities';
 import type { S3Storage } from '../activities/storage/s3-storage';
+import { createCompileGpuActivities } from '../activities/video-compile/compile-gpu.activities';
+import { createCompilePipelineActivities } from '../activities/video-compile/compile-pipeline.activities';
 import { createVideoDetectGpuActivities } from '../activities/video-detect/gpu.activities';
 import { createVideoDetectPipelineActivities } from '../activities/video-detect/pipeline.activities';
-import { createTranscodeGpuActivities } from '../activities/video-transcode/transcode-gpu.activities';
+import { createTranscodeGpuActivities, workerEncoders } from '../activities/video-transcode/transcode-gpu.activities';
 import { createTranscodePipelineActivities } from '../activities/video-transcode/transcode-pipeline.activities';
 
 /** The `gpu*` queues: decode + inference and every other GPU step, one factory per pipeline. */
@@ -28,6 +30,7 @@ export function gpuActivities(deps: { storage: S3Storage; models: ModelRegistry;
     ...createGaussianFitActivities({ storage: deps.storage }),
     ...createImageDetectGpuActivities(deps),
     ...createTranscodeGpuActivities({ storage: deps.storage }),
+    ...createCompileGpuActivities({ storage: deps.storage, encoders: workerEncoders() }),
   };
 }
 
@@ -48,5 +51,6 @@ export function pipelineActivities(deps: {
     ...createPreviewActivities({ storage, enabled: deps.previews ?? true }),
     ...createImageDetectPipelineActivities({ storage, models, egress: deps.egress }),
     ...createTranscodePipelineActivities({ storage }),
+    ...createCompilePipelineActivities({ storage }),
   };
 }

@@ -152,7 +152,7 @@ describe('image-detect', () => {
       .post('/v1/jobs')
       .send({ pipeline: 'video-detect', input: { keys: ['a.jpg'] } })
       .expect(400);
-    expect(JSON.stringify(a.body)).toContain('input.keys is for image-detect');
+    expect(JSON.stringify(a.body)).toContain('video-detect takes no input.keys: its input is one of key, url');
     const b = await stack
       .api()
       .post('/v1/jobs')

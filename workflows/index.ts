@@ -6,3 +6,4 @@ export { webhookDeliveryWorkflow } from './webhook-delivery.workflow';
 export { gaussianFitWorkflow } from './gaussian-fit.workflow';
 export { imageDetectionWorkflow } from './image-detect.workflow';
 export { videoTranscodeWorkflow } from './video-transcode.workflow';
+export { videoCompileWorkflow } from './video-compile.workflow';

@@ -1,5 +1,5 @@
 /** ffmpeg arguments of a transcode (pure): a segment's encode, the audio, the join, an encoder's trial. */
-import { TRANSCODE_PRESETS, type VideoTranscodeParams } from '../../workflows/contracts/video-transcode';
+import { TRANSCODE_PRESETS, type EncodeSettings, type VideoTranscodeParams } from '../../workflows/contracts/video-transcode';
 import { INPUT_FORMATS, INPUT_PROTOCOLS } from '../media/ffmpeg-args';
 import { httpInputOptions } from '../media/http-input';
 
@@ -8,20 +8,20 @@ export type VideoEncoder = 'h264_nvenc' | 'hevc_nvenc' | 'libx264' | 'libx265';
 export const DEFAULT_CRF = 23;
 
 /** The encoder for a codec: NVENC when this worker has it for that codec and the job does not ask for software. */
-export function pickEncoder(codec: VideoTranscodeParams['codec'], mode: VideoTranscodeParams['encoder'], nvenc: ReadonlySet<string>): VideoEncoder {
+export function pickEncoder(codec: EncodeSettings['codec'], mode: EncodeSettings['encoder'], nvenc: ReadonlySet<string>): VideoEncoder {
   const hardware: VideoEncoder = codec === 'h264' ? 'h264_nvenc' : 'hevc_nvenc';
   if (mode !== 'software' && nvenc.has(hardware)) return hardware;
   return codec === 'h264' ? 'libx264' : 'libx265';
 }
 
 /** NVENC preset p1 (fastest) .. p7 (slowest) nearest to a software preset. */
-export function nvencPreset(preset: VideoTranscodeParams['preset']): string {
+export function nvencPreset(preset: EncodeSettings['preset']): string {
   const i = TRANSCODE_PRESETS.indexOf(preset); // 0..8
   return `p${Math.min(7, Math.max(1, Math.round(1 + (i * 6) / 8)))}`;
 }
 
 /** Output options of the video encoder: codec, preset, rate control, threads, pixel format, MP4 tag. */
-export function videoCodecArgs(params: VideoTranscodeParams, encoder: VideoEncoder): string[] {
+export function videoCodecArgs(params: EncodeSettings, encoder: VideoEncoder): string[] {
   const args = ['-c:v', encoder, '-pix_fmt', 'yuv420p'];
   const nvenc = encoder.endsWith('_nvenc');
   args.push('-preset', nvenc ? nvencPreset(params.preset) : params.preset);
@@ -42,11 +42,26 @@ export function segmentFilter(params: VideoTranscodeParams, fps: number | undefi
   return filters.join(',');
 }
 
-const INPUT_CHECKS = ['-protocol_whitelist', INPUT_PROTOCOLS, '-format_whitelist', INPUT_FORMATS];
+/** Input options that keep ffmpeg to the protocols and formats Anvil reads. */
+export const INPUT_CHECKS = ['-protocol_whitelist', INPUT_PROTOCOLS, '-format_whitelist', INPUT_FORMATS];
 
-/** One segment: `frames` output frames from an accurate seek to `seek`, video only, progress on stdout. */
-export function segmentArgs(input: { url: string; seek?: number; filter: string; frames: number; codecArgs: string[]; out: string }): string[] {
-  const seek = input.seek !== undefined ? ['-ss', input.seek.toFixed(6)] : [];
+/**
+ * One piece: `frames` output frames from an accurate seek to `seek` (reading at most `duration` seconds of the
+ * input when given), video only, progress on stdout.
+ */
+export function segmentArgs(input: {
+  url: string;
+  seek?: number;
+  duration?: number;
+  filter: string;
+  frames: number;
+  codecArgs: string[];
+  out: string;
+}): string[] {
+  const seek = [
+    ...(input.seek !== undefined ? ['-ss', input.seek.toFixed(6)] : []),
+    ...(input.duration !== undefined ? ['-t', input.duration.toFixed(6)] : []),
+  ];
   return [
     ...['-hide_banner', '-nostdin', '-nostats', '-v', 'error', '-progress', 'pipe:1'],
     ...httpInputOptions(input.url),

@@ -3,11 +3,6 @@
  * and the join (concat by stream copy, audio muxed, output verified, summary and manifest).
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { FailureType, jobFiles } from '../../workflows/contracts';
 import {
   transcodeKeys,
@@ -25,9 +20,10 @@ import { writeSummaryAndManifest } from '../chunks/run-summary';
 import { checkedParams } from '../pipelines/job-params';
 import type { S3Storage } from '../storage/s3-storage';
 import { outputFrameCounts, planSegments } from './segment-plan';
-import { audioArgs, concatList, joinArgs } from './transcode-args';
-import { FfmpegAborted, runFfmpeg } from './run-ffmpeg';
-import { outputProblems, probeOutput } from './verify-output';
+import { audioArgs } from './transcode-args';
+import { joinPieces } from './join-pieces';
+import { FfmpegAborted } from './run-ffmpeg';
+import { ffmpegToKey } from './ffmpeg-to-key';
 
 export function createTranscodePipelineActivities({ storage }: { storage: S3Storage }): TranscodePipelineActivities {
   const steps: TranscodePipelineActivities = {
@@ -75,91 +71,55 @@ export function createTranscodePipelineActivities({ storage }: { storage: S3Stor
 
     async encodeAudio({ jobId, inputKey, params }) {
       const key = transcodeKeys(jobId).audio;
-      const dir = await mkdtemp(join(tmpdir(), 'anvil-audio-'));
-      try {
-        const out = join(dir, 'audio.m4a');
-        const url = await storage.presignGet(inputKey);
-        await runFfmpeg(audioArgs(url, params, out), { signal: Context.current().cancellationSignal }).catch((err: unknown) => {
-          if (err instanceof FfmpegAborted || err instanceof TransientReadError) throw err;
-          const why = err instanceof Error ? err.message : String(err);
-          throw ApplicationFailure.nonRetryable(
-            `input '${inputKey}': its audio could not be ${params.audio === 'copy' ? 'copied into an MP4' : 'encoded'} (${why})`,
-            FailureType.InvalidMedia,
-          );
-        });
-        await storage.put(key, createReadStream(out), 'audio/mp4', (await stat(out)).size);
-        return { key };
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      const url = await storage.presignGet(inputKey);
+      await ffmpegToKey(storage, { key, contentType: 'audio/mp4', file: 'audio.m4a' }, (out) => audioArgs(url, params, out), {
+        signal: Context.current().cancellationSignal,
+      }).catch((err: unknown) => {
+        if (err instanceof FfmpegAborted || err instanceof TransientReadError) throw err;
+        const why = err instanceof Error ? err.message : String(err);
+        throw ApplicationFailure.nonRetryable(
+          `input '${inputKey}': its audio could not be ${params.audio === 'copy' ? 'copied into an MP4' : 'encoded'} (${why})`,
+          FailureType.InvalidMedia,
+        );
+      });
+      return { key };
     },
 
     async joinSegments(input) {
       const { jobId, plan, params } = input;
-      const keys = transcodeKeys(jobId);
       const files = jobFiles(jobId);
-      const dir = await mkdtemp(join(tmpdir(), 'anvil-join-'));
-      const signal = Context.current().cancellationSignal;
-      try {
-        const segments = [...input.segments].sort((a, b) => a.index - b.index);
-        const encoders = [...new Set(segments.map((s) => s.encoder))];
-        if (encoders.length > 1) {
-          throw ApplicationFailure.nonRetryable(
-            `segments were encoded by ${encoders.join(' and ')} (a mixed GPU pool): their streams cannot be joined by copy; submit with encoder 'nvenc' or 'software'`,
-            FailureType.InvalidParams,
-          );
-        }
-        const paths = await Promise.all(
-          segments.map(async (s) => {
-            const path = join(dir, `segment-${s.index}.mp4`);
-            await pipeline((await storage.getStream(s.key)).body, createWriteStream(path), { signal });
-            return path;
-          }),
-        );
-        let audio: string | null = null;
-        if (input.audioKey) {
-          audio = join(dir, 'audio.m4a');
-          await pipeline((await storage.getStream(input.audioKey)).body, createWriteStream(audio), { signal });
-        }
-        const list = join(dir, 'list.txt');
-        await writeFile(list, concatList(paths));
-        const out = join(dir, 'output.mp4');
-        await runFfmpeg(joinArgs(list, audio, out), { signal });
-        const { summary, dts } = await probeOutput(out, (await stat(out)).size);
-        const frames = plan.outputFrames.reduce((a, b) => a + b, 0);
-        const expected = {
+      const { summary, encoder } = await joinPieces({
+        storage,
+        pieces: input.segments,
+        audioKey: input.audioKey,
+        expected: {
           codec: params.codec,
-          frames,
+          frames: plan.outputFrames.reduce((a, b) => a + b, 0),
           fps: plan.outputFps,
           duration: plan.duration,
-          audio: audio !== null,
           ...(params.height ? { height: params.height } : {}),
-        };
-        const problems = outputProblems(summary, dts, expected);
-        if (problems.length)
-          throw ApplicationFailure.nonRetryable(`the joined output is not what was asked: ${problems.join('; ')}`, FailureType.IncompleteOutput);
-        await storage.put(keys.output, createReadStream(out), 'video/mp4', summary.sizeBytes);
-        const wallSeconds = (Date.now() - input.startedAt) / 1000;
-        const mediaSeconds = plan.duration;
-        const result = {
-          keys: { output: keys.output, summary: files.summary },
-          output: summary,
-          encoder: encoders[0] ?? 'none',
-          segments: segments.length,
-          segmentsReused: segments.filter((s) => s.reused).length,
-          speed: mediaSeconds / wallSeconds,
-          mediaSeconds,
-          wallSeconds,
-        };
-        await writeSummaryAndManifest(
-          storage,
-          { jobId, pipeline: VIDEO_TRANSCODE, inputKey: input.inputKey, params, keys: files },
-          { ...result, plan: { ...plan, segments: plan.segments.length } },
-        );
-        return result;
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+        },
+        outputKey: transcodeKeys(jobId).output,
+        signal: Context.current().cancellationSignal,
+      });
+      const wallSeconds = (Date.now() - input.startedAt) / 1000;
+      const mediaSeconds = plan.duration;
+      const result = {
+        keys: { output: transcodeKeys(jobId).output, summary: files.summary },
+        output: summary,
+        encoder,
+        segments: input.segments.length,
+        segmentsReused: input.segments.filter((s) => s.reused).length,
+        speed: mediaSeconds / wallSeconds,
+        mediaSeconds,
+        wallSeconds,
+      };
+      await writeSummaryAndManifest(
+        storage,
+        { jobId, pipeline: VIDEO_TRANSCODE, inputKey: input.inputKey, params, keys: files },
+        { ...result, plan: { ...plan, segments: plan.segments.length } },
+      );
+      return result;
     },
   };
   return {
@@ -170,7 +130,7 @@ export function createTranscodePipelineActivities({ storage }: { storage: S3Stor
 }
 
 /** Heartbeats every 5 s while `work` runs: a cancel reaches its ffmpeg, a dead worker is noticed. */
-async function beating<T>(work: () => Promise<T>): Promise<T> {
+export async function beating<T>(work: () => Promise<T>): Promise<T> {
   const ctx = Context.current();
   const timer = setInterval(() => ctx.heartbeat(), 5000);
   try {

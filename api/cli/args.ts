@@ -70,7 +70,8 @@ export function jobInput(sources: ({ key: string } | { url: string })[], prefix:
     if (sources.length) throw new CliError('give inputs or --prefix, not both', EXIT.usage);
     return { prefix };
   }
-  if (sources.length === 0) throw new CliError('give an input (a local file, an S3 key or a URL), several for image-detect, or --prefix', EXIT.usage);
+  if (sources.length === 0)
+    throw new CliError('give an input (a local file, an S3 key or a URL), several for a list pipeline (image-detect, video-compile), or --prefix', EXIT.usage);
   if (sources.length === 1) return sources[0]!;
   const urls = sources.flatMap((s) => ('url' in s ? [s.url] : []));
   if (urls.length === sources.length) return { urls };

@@ -16,8 +16,17 @@ describe('typedParams: --param pairs typed by the pipeline schema', () => {
     ['video-detect', ['minSpeechMs=5'], "--param minSpeechMs: video-detect has no param 'minSpeechMs' (its params: model, sampleInterval,"],
     ['video-detect', ['sampleInterval=2.5'], "--param sampleInterval takes a whole number, got '2.5'"],
     ['speech-detect', ['threshold=high'], "--param threshold takes a number, got 'high'"],
+    ['video-compile', ['clips=[{start:1}]'], "--param clips takes JSON (a list, [...]), got '[{start:1}]'"],
   ])('%s %j → %s', (pipeline, pairs, message) => {
     expect(() => typedParams(pipeline, pairs)).toThrow(message);
+  });
+
+  it('parses list params as JSON', () => {
+    expect(typedParams('video-compile', ['clips=[{"start":1,"end":4},{}]', 'intro=uploads/intro.mp4', 'fps=25'])).toEqual({
+      clips: [{ start: 1, end: 4 }, {}],
+      intro: 'uploads/intro.mp4',
+      fps: 25,
+    });
   });
 
   it('leaves an unknown pipeline to the API, guessing numbers', () => {

@@ -19,13 +19,14 @@ function properties(pipeline: string): Record<string, Property> | undefined {
 }
 
 /**
- * `key=value` pairs as the pipeline's params: numbers for number fields, text for the rest. Throws a message
+ * `key=value` pairs as the pipeline's params: numbers for number fields, JSON for list and object fields
+ * (`clips='[{"start":1,"end":4}]'`), text for the rest. Throws a message
  * that names the pair for a malformed pair, an unknown field or a value of the wrong type. An unknown
  * pipeline is left to the API (it answers with the names it knows).
  */
-export function typedParams(pipeline: string, pairs: string[]): Record<string, string | number | boolean> {
+export function typedParams(pipeline: string, pairs: string[]): Record<string, unknown> {
   const fields = properties(pipeline);
-  const params: Record<string, string | number | boolean> = {};
+  const params: Record<string, unknown> = {};
   for (const pair of pairs) {
     const i = pair.indexOf('=');
     if (i <= 0) throw new Error(`--param takes key=value, got '${pair}'`);
@@ -42,6 +43,12 @@ export function typedParams(pipeline: string, pairs: string[]): Record<string, s
     } else if (type === 'boolean') {
       if (value !== 'true' && value !== 'false') throw new Error(`--param ${key} takes true or false, got '${value}'`);
       params[key] = value === 'true';
+    } else if (type === 'array' || type === 'object') {
+      try {
+        params[key] = JSON.parse(value) as unknown;
+      } catch {
+        throw new Error(`--param ${key} takes JSON (${type === 'array' ? 'a list, [...]' : 'an object, {...}'}), got '${value}'`);
+      }
     } else {
       params[key] = value;
     }

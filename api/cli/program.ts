@@ -137,7 +137,7 @@ function jobCommands(program: Command, on: (command: string) => (...args: unknow
   program
     .command('submit')
     .description('upload local files (progress bar), then submit a job')
-    .argument('[inputs...]', 'a local file, an S3 key already in the bucket, or an http(s) URL; several for image-detect')
+    .argument('[inputs...]', 'a local file, an S3 key already in the bucket, or an http(s) URL; several for image-detect or video-compile')
     .option('--prefix <prefix>', 'every object under this S3 prefix instead of inputs (image-detect)')
     .option('--pipeline <name>', 'the pipeline (default video-detect)')
     .option('--model <name>', 'the model (--param model=name)')

@@ -27,7 +27,7 @@ import { canonicalJson } from '../../activities/chunks/part-identity';
 import { checkSameRequest, keyReused, REQUEST_HASH_MEMO, requestHash } from './idempotency';
 import { storeInputUrl, submittedInputUrl } from './input-url';
 import { retriedWebhook, withWebhookSecret } from './job-webhook';
-import { imageInputProblems, isImageList, storeImageList } from './image-input';
+import { isListInput, listInputProblems, storeInputList } from './list-input';
 
 /** The input every pipeline's workflow takes, with its params left open. */
 type JobInput = ChunkedJobInput<object, unknown>;
@@ -54,11 +54,11 @@ export class JobsService {
     checkIdempotencyKey(idempotencyKey);
     const pipeline = PIPELINES[dto.pipeline];
     const { params, problems } = validateParams(pipeline, dto.params, this.models);
-    const imageList = isImageList(pipeline.name, dto.input);
-    problems.push(...imageInputProblems(pipeline.name, dto.input, this.egress));
+    const list = isListInput(pipeline, dto.input);
+    problems.push(...listInputProblems(pipeline, dto.input, this.egress));
     if (dto.input.key !== undefined && dto.input.url !== undefined) problems.push('input takes a key or a url, not both');
-    // An image URL is checked by the policy alone: one that cannot be reached is that image's failure, not a 400.
-    if (dto.input.url !== undefined && imageList) problems.push(...imageInputProblems(pipeline.name, { urls: [dto.input.url] }, this.egress));
+    // A URL item is checked by the policy alone: one that cannot be reached is that item's failure, not a 400.
+    if (dto.input.url !== undefined && list) problems.push(...listInputProblems(pipeline, { urls: [dto.input.url] }, this.egress));
     else if (dto.input.url !== undefined) problems.push(...[await outboundUrlProblem(dto.input.url, this.egress, 'input.url')].filter(isDefined));
     if (dto.webhook) {
       if (!this.env.WEBHOOK_SECRET) problems.push('webhooks are not configured on this deployment (set WEBHOOK_SECRET on the API and the pipeline worker)');
@@ -72,8 +72,8 @@ export class JobsService {
       pipeline,
       {
         jobId,
-        inputKey: imageList ? await storeImageList(this.storage, jobId, dto.input) : dto.input.url !== undefined ? fetchedInputKey(jobId) : dto.input.key!,
-        ...(dto.input.url !== undefined && !imageList ? { inputSource: await storeInputUrl(this.storage, jobId, dto.input.url) } : {}),
+        inputKey: list ? await storeInputList(this.storage, jobId, dto.input) : dto.input.url !== undefined ? fetchedInputKey(jobId) : dto.input.key!,
+        ...(dto.input.url !== undefined && !list ? { inputSource: await storeInputUrl(this.storage, jobId, dto.input.url) } : {}),
         params,
         ...(webhook ? { webhook } : {}),
       },

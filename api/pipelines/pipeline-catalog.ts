@@ -1,4 +1,4 @@
-import { PIPELINE_NAMES, PIPELINES, type InputKind } from '../../workflows/contracts';
+import { PIPELINE_NAMES, PIPELINES, type InputKind, type ListInput } from '../../workflows/contracts';
 import { paramsJsonSchema } from './params-schema';
 
 /** What `GET /v1/pipelines` says about a pipeline: enough to build a submit form or validate a request client-side. */
@@ -18,16 +18,21 @@ export interface PipelineView {
 
 const KINDS: Record<InputKind, string> = { video: 'a video', audio: 'an audio file', image: 'an image' };
 
-function inputSchema(kinds: readonly InputKind[]): Record<string, unknown> {
+function inputSchema(kinds: readonly InputKind[], lists: readonly ListInput[]): Record<string, unknown> {
   const what = kinds.map((k) => KINDS[k]).join(' or ');
+  const forms: Record<string, Record<string, unknown>> = {
+    key: { type: 'string', maxLength: 1024, description: `S3 key of ${what} in the Anvil bucket (POST /v1/uploads gives one)` },
+    url: { type: 'string', maxLength: 4096, description: `an https URL of ${what} that the job copies into the bucket first` },
+    keys: { type: 'array', minItems: 1, items: { type: 'string', maxLength: 1024 }, description: `S3 keys, each of ${what}, in order` },
+    urls: { type: 'array', minItems: 1, items: { type: 'string', maxLength: 4096 }, description: `https URLs, each of ${what}, in order` },
+    prefix: { type: 'string', maxLength: 1024, description: `every object of ${what} under this prefix of the Anvil bucket, in key order` },
+  };
+  const names = ['key', 'url', ...lists];
   return {
     type: 'object',
     additionalProperties: false,
-    properties: {
-      key: { type: 'string', maxLength: 1024, description: `S3 key of ${what} in the Anvil bucket (POST /v1/uploads gives one)` },
-      url: { type: 'string', maxLength: 4096, description: `an https URL of ${what} that the job copies into the bucket first` },
-    },
-    oneOf: [{ required: ['key'] }, { required: ['url'] }],
+    properties: Object.fromEntries(names.map((n) => [n, forms[n]])),
+    oneOf: names.map((n) => ({ required: [n] })),
   };
 }
 
@@ -40,7 +45,7 @@ export function pipelineCatalog(models: { image: string[]; speech: string[] }): 
       description: d.description,
       unit: d.unit,
       inputKinds: [...d.inputKinds],
-      input: inputSchema(d.inputKinds),
+      input: inputSchema(d.inputKinds, d.listInputs ?? []),
       params: paramsJsonSchema(d, d.modelKind ? models[d.modelKind] : undefined),
       outputs: d.resultFiles.map(({ name: file, contentType, description }) => ({ name: file, contentType, description })),
     };

@@ -180,6 +180,7 @@ export const imageDetectPipeline = definePipeline({
   workflowType: 'imageDetectionWorkflow',
   unit: 'images',
   inputKinds: ['image'],
+  listInputs: ['keys', 'urls', 'prefix'],
   params: imageDetectParams,
   modelKind: 'image',
   resultFiles: [

@@ -4,6 +4,9 @@ import type { ProgressUnit } from './progress';
 /** What a pipeline takes as its input object: the kinds of media it can read. */
 export type InputKind = 'video' | 'audio' | 'image';
 
+/** A list form of a job's `input`: S3 keys in order, https URLs, or every object under a prefix. */
+export type ListInput = 'keys' | 'urls' | 'prefix';
+
 /** A file a completed job leaves, as the API names it: `key` is its property in the result's `keys`. */
 export interface ResultFile {
   name: string;
@@ -32,6 +35,8 @@ export interface PipelineDefinition<Params extends z.ZodObject = z.ZodObject, Re
   unit: ProgressUnit;
   /** The kinds of input object it reads; a batch scan submits only objects of these kinds. */
   inputKinds: readonly InputKind[];
+  /** The list forms of `input` it takes besides one `key` or `url` (a set of images, clips in order); none when absent. */
+  listInputs?: readonly ListInput[];
   /**
    * Its params, once: types, defaults, bounds and descriptions (`.describe()`), unknown fields refused
    * (`z.strictObject`); cross-field rules as refinements. Every field has a default or is optional.

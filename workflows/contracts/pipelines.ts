@@ -2,6 +2,7 @@ import { gaussianFitPipeline } from './gaussian-fit';
 import { imageDetectPipeline } from './image-detect';
 import type { PipelineDefinition } from './pipeline-definition';
 import { speechDetectPipeline } from './speech-detect';
+import { videoCompilePipeline } from './video-compile';
 import { videoDetectPipeline } from './video-detect';
 import { videoTranscodePipeline } from './video-transcode';
 
@@ -16,6 +17,7 @@ export const PIPELINES = {
   [gaussianFitPipeline.name]: gaussianFitPipeline,
   [imageDetectPipeline.name]: imageDetectPipeline,
   [videoTranscodePipeline.name]: videoTranscodePipeline,
+  [videoCompilePipeline.name]: videoCompilePipeline,
 } as const satisfies Record<string, PipelineDefinition>;
 
 export type PipelineName = keyof typeof PIPELINES;

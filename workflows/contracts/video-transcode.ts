@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import { definePipeline, SUMMARY_FILE } from './pipeline-definition';
+import type { InputSource } from './input-url';
 import type { WebhookSubscription } from './webhooks';
 
 /**
@@ -13,31 +14,45 @@ export const VIDEO_TRANSCODE = 'video-transcode';
 /** Software presets; NVENC gets the nearest of p1 (fastest) .. p7 (slowest). */
 export const TRANSCODE_PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'] as const;
 
+/** The encoder's settings, shared by every pipeline that encodes video (`video-transcode`, `video-compile`). */
+export const encodeSettings = {
+  codec: z.enum(['h264', 'hevc']).default('h264').describe('video codec of the output'),
+  encoder: z
+    .enum(['auto', 'nvenc', 'software'])
+    .default('auto')
+    .describe(
+      "'auto': any GPU worker, NVENC when it has it; 'nvenc': only workers polling the NVENC queue (<gpu queue>-nvenc; the job waits there until one does); 'software': x264/x265 even on an NVENC worker",
+    ),
+  crf: z.int().min(0).max(51).optional().describe('constant quality (x264/x265 CRF, NVENC CQ); default 23 unless bitrateKbps is set'),
+  bitrateKbps: z.int().min(50).max(200_000).optional().describe('average video bitrate, kbit/s (instead of crf)'),
+  preset: z.enum(TRANSCODE_PRESETS).default('medium').describe('speed/size trade-off of the encoder'),
+  audioBitrateKbps: z.int().min(32).max(512).default(128).describe('AAC bitrate, kbit/s'),
+  threads: z.int().min(0).max(64).default(0).describe("threads of each segment's encoder (0: the encoder's choice)"),
+};
+
+/** The encoder's settings of a job (what `videoCodecArgs` reads). */
+export type EncodeSettings = z.output<z.ZodObject<typeof encodeSettings>>;
+
+/** The refinement of params with `encodeSettings`: one rate control. */
+export const oneRateControl: [(p: { crf?: number; bitrateKbps?: number }) => boolean, { message: string; path: string[] }] = [
+  (p) => p.crf === undefined || p.bitrateKbps === undefined,
+  { message: 'give crf or bitrateKbps, not both', path: ['crf'] },
+];
+
 export const videoTranscodeParams = z
   .strictObject({
-    codec: z.enum(['h264', 'hevc']).default('h264').describe('video codec of the output'),
-    encoder: z
-      .enum(['auto', 'nvenc', 'software'])
-      .default('auto')
-      .describe(
-        "'auto': any GPU worker, NVENC when it has it; 'nvenc': only workers polling the NVENC queue (<gpu queue>-nvenc; the job waits there until one does); 'software': x264/x265 even on an NVENC worker",
-      ),
+    ...encodeSettings,
+    audio: z.enum(['aac', 'copy', 'none']).default('aac').describe("audio: encoded once to AAC, copied as it is, or dropped ('none')"),
     height: z.int().min(16).max(4320).optional().describe('output height, pixels (width keeps the aspect, even); absent: the input height'),
     fps: z.number().min(1).max(240).optional().describe('output frame rate; absent: the input rate'),
-    crf: z.int().min(0).max(51).optional().describe('constant quality (x264/x265 CRF, NVENC CQ); default 23 unless bitrateKbps is set'),
-    bitrateKbps: z.int().min(50).max(200_000).optional().describe('average video bitrate, kbit/s (instead of crf)'),
-    preset: z.enum(TRANSCODE_PRESETS).default('medium').describe('speed/size trade-off of the encoder'),
-    audio: z.enum(['aac', 'copy', 'none']).default('aac').describe("audio: encoded once to AAC, copied as it is, or dropped ('none')"),
-    audioBitrateKbps: z.int().min(32).max(512).default(128).describe('AAC bitrate, kbit/s'),
     segmentSeconds: z
       .number()
       .min(1)
       .max(3600)
       .default(60)
       .describe('target length of a segment (cut at the first keyframe at or after each multiple): the unit of parallelism and of retry'),
-    threads: z.int().min(0).max(64).default(0).describe("threads of each segment's encoder (0: the encoder's choice)"),
   })
-  .refine((p) => p.crf === undefined || p.bitrateKbps === undefined, { message: 'give crf or bitrateKbps, not both', path: ['crf'] });
+  .refine(...oneRateControl);
 
 export type VideoTranscodeParams = z.output<typeof videoTranscodeParams>;
 
@@ -50,6 +65,8 @@ export interface VideoTranscodeInput {
   inputKey: string;
   params: VideoTranscodeParams;
   webhook?: WebhookSubscription;
+  /** Where the API stored the URL of a job submitted by `input.url` (the input is fetched to `inputKey` first). */
+  inputSource?: InputSource;
   /** GPU task queue (a `gpu*` class); defaults to `gpu`. `encoder: 'nvenc'` jobs go to `<it>-nvenc`. */
   gpuTaskQueue?: string;
   /** Segment encodes in flight at once; defaults to 4. */

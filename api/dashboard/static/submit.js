@@ -135,11 +135,23 @@ function field(name, schema) {
       max: schema.maximum ?? schema.exclusiveMaximum,
       placeholder: schema.default !== undefined ? String(schema.default) : '',
     });
+  } else if (schema.type === 'array' || schema.type === 'object') {
+    // Lists (video-compile's clips) as JSON text: the API names what is wrong with it.
+    input = h('textarea', { id, name, rows: 2, spellcheck: false, placeholder: JSON.stringify(schema.default ?? (schema.type === 'array' ? [] : {})) });
   } else {
     input = h('input', { id, name, type: 'text', minLength: schema.minLength, maxLength: schema.maxLength, placeholder: schema.default ?? '' });
   }
   input.dataset.type = schema.type ?? 'string';
   return h('div', { class: 'field' }, h('label', { for: id }, name), input, hint ? h('small', {}, hint) : null);
+}
+
+/** JSON text as its value; text that is not JSON as it is (the API's 400 names the field). */
+function json(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The params object: only the fields filled in (a checkbox: when it differs from its default). */
@@ -151,7 +163,12 @@ function readParams(fieldset, properties) {
     if (schema.type === 'boolean') {
       if (input.checked !== (schema.default === true)) params[name] = input.checked;
     } else if (input.value !== '') {
-      params[name] = schema.type === 'integer' || schema.type === 'number' ? Number(input.value) : input.value;
+      params[name] =
+        schema.type === 'integer' || schema.type === 'number'
+          ? Number(input.value)
+          : schema.type === 'array' || schema.type === 'object'
+            ? json(input.value)
+            : input.value;
     }
   }
   return params;

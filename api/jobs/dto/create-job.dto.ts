@@ -17,20 +17,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Optional } from '../../common/validation';
+import { MAX_CLIPS } from '../../../workflows/contracts/video-compile';
 import { DEFAULT_WEBHOOK_EVENTS, MAX_IMAGE_LIST, PIPELINE_NAMES, VIDEO_DETECT, WEBHOOK_EVENTS, type WebhookEvent } from '../../../workflows/contracts';
+import { NO_CONTROL_CHARACTERS, NO_DOT_SEGMENTS, RELATIVE } from '../../../workflows/contracts/object-key';
 import { paramsSchemaName } from '../../pipelines/params-schema';
 
-/**
- * Object keys: any Unicode text, relative, without "." or ".." segments or control characters; one message each.
- * Without flags or `\p{…}` (`[\s\S]` for any character, Cc as its two ranges): the OpenAPI document states them as patterns.
- */
-const RELATIVE = /^(?!\/)/;
-const NO_DOT_SEGMENTS = /^(?!(?:[\s\S]*\/)?\.\.?(?:\/|$))/;
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NO_CONTROL_CHARACTERS = /^[^\x00-\x1f\x7f-\x9f]*$/;
-
 export class JobInputDto {
-  /** A key or a url, not both; image-detect also takes keys, urls or a prefix (see api/common/validation-schema.ts). */
+  /** A key or a url, not both; image-detect also takes keys, urls or a prefix, video-compile keys (see api/common/validation-schema.ts). */
   static readonly openApiSchema = {
     oneOf: [{ required: ['key'] }, { required: ['url'] }, { required: ['keys'] }, { required: ['urls'] }, { required: ['prefix'] }],
   };
@@ -41,7 +34,7 @@ export class JobInputDto {
     example: 'inputs/demo.mp4',
   })
   @ValidateIf((o: JobInputDto) => (o.url === undefined && o.keys === undefined && o.urls === undefined && o.prefix === undefined) || o.key !== undefined)
-  @IsString({ message: 'input needs a key (an object in the bucket) or a url (image-detect: or keys, urls or a prefix)' })
+  @IsString({ message: 'input needs a key (an object in the bucket) or a url (image-detect: or keys, urls or a prefix; video-compile: or keys)' })
   @MaxLength(1024)
   @MinLength(1, { message: 'input.key must not be empty' })
   @Matches(RELATIVE, { message: 'input.key must be relative: no leading "/"' })
@@ -62,7 +55,7 @@ export class JobInputDto {
 
   @ApiPropertyOptional({
     type: [String],
-    description: `image-detect: S3 keys of images in the Anvil bucket, in order (at most ${MAX_IMAGE_LIST}; more by prefix); each image gets its own status`,
+    description: `image-detect: S3 keys of images in the Anvil bucket, in order (at most ${MAX_IMAGE_LIST}; more by prefix); each image gets its own status. video-compile: the clips, in order (at most ${MAX_CLIPS} with intro and outro)`,
     example: ['inputs/a.jpg', 'inputs/b.png'],
   })
   @Optional()
