@@ -12,15 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { InferencePool } from '../../activities/inference/inference-pool';
-import { letterbox } from '../../activities/inference/letterbox';
-import { ModelRegistry, type ResolvedModel } from '../../activities/inference/models/registry';
-import { startDecode } from '../../activities/media/ffmpeg';
-import { buildDecodeArgs } from '../../activities/media/ffmpeg-args';
-import { readFrameBatches } from '../../activities/media/frame-batches';
+import { ModelRegistry } from '../../activities/inference/models/registry';
 import { detectHardware } from '../../activities/media/hardware';
 import { startBenchStack } from './bench-stack';
+import { bareLoop, decodeOnly, inferenceOnly, type FramePathInput } from './frame-path';
 import { imageBench } from './image-bench';
 import { transcodeBench } from './transcode-bench';
 import { FONT } from '../support/media';
@@ -42,55 +38,6 @@ function makeVideo(path: string): void {
 }
 
 const hardware = detectHardware('auto', 0);
-const decodeArgs = (model: ResolvedModel) =>
-  buildDecodeArgs({
-    outputFrames: frames,
-    sampleInterval: 1,
-    letterbox: letterbox(WIDTH, HEIGHT, model.input.width, model.input.height),
-    pad: model.input.pad,
-    hwaccel: hardware.hwaccel,
-    localFile: true,
-  });
-
-async function decodeOnly(model: ResolvedModel, path: string): Promise<number> {
-  const started = performance.now();
-  const decode = startDecode(path, decodeArgs(model));
-  let n = 0;
-  for await (const b of readFrameBatches(decode.frames, model.input.width * model.input.height * 3, model.batch)) n += b.count;
-  await decode.done;
-  return n / ((performance.now() - started) / 1000);
-}
-
-async function inferenceOnly(model: ResolvedModel, pool: InferencePool, count: number): Promise<number> {
-  const lb = letterbox(WIDTH, HEIGHT, model.input.width, model.input.height);
-  const bytes = model.input.width * model.input.height * 3 * model.batch;
-  const started = performance.now();
-  for (let i = 0; i < count; i += model.batch) {
-    const data = new Uint8Array(bytes).fill(200);
-    await pool.detect(model.name, data, model.batch, { confidence: model.confidence, iou: model.iou, letterbox: lb });
-  }
-  return count / ((performance.now() - started) / 1000);
-}
-
-/** (a): decode overlapped with inference, two batches in flight, as the GPU worker does, minus Temporal and S3. */
-async function bareLoop(model: ResolvedModel, pool: InferencePool, path: string): Promise<{ fps: number; maxStallMs: number }> {
-  const lb = letterbox(WIDTH, HEIGHT, model.input.width, model.input.height);
-  const stall = monitorEventLoopDelay({ resolution: 10 });
-  stall.enable();
-  const started = performance.now();
-  const decode = startDecode(path, decodeArgs(model));
-  const inFlight: Promise<unknown>[] = [];
-  let n = 0;
-  for await (const b of readFrameBatches(decode.frames, model.input.width * model.input.height * 3, model.batch)) {
-    n += b.count;
-    inFlight.push(pool.detect(model.name, b.data, b.count, { confidence: model.confidence, iou: model.iou, letterbox: lb }));
-    if (inFlight.length >= 2) await inFlight.shift();
-  }
-  await Promise.all(inFlight);
-  await decode.done;
-  stall.disable();
-  return { fps: n / ((performance.now() - started) / 1000), maxStallMs: stall.max / 1e6 };
-}
 
 async function fullPath(path: string, chunkFrames: number): Promise<{ fps: number; gpuRssMiB: number; gpuStallMs: number }> {
   const bench = await startBenchStack({ MODEL_PRELOAD: MODEL, GPU_STALL_REPORT_SECONDS: '5' });
@@ -133,9 +80,10 @@ async function videoBench(): Promise<void> {
   const provider = await pool.load(model);
   const loadMs = performance.now() - loadStart;
 
-  const decodeFps = await decodeOnly(model, path);
-  const inferFps = await inferenceOnly(model, pool, Math.min(frames, 200));
-  const bare = await bareLoop(model, pool, path);
+  const video: FramePathInput = { path, width: WIDTH, height: HEIGHT, fps: FPS, frames, hwaccel: hardware.hwaccel, model };
+  const decodeFps = await decodeOnly(video);
+  const inferFps = await inferenceOnly(video, pool, Math.min(frames, 200));
+  const bare = await bareLoop(video, pool);
   await pool.close();
   const limit = Math.min(decodeFps, inferFps);
   const rows: string[] = [];
