@@ -4,6 +4,7 @@
  * `pipelineActivities`); the test stack composes the same way.
  */
 import { createScanActivities } from '../activities/batch-scan/scan.activities';
+import { holdingSlot, type ComputeSlots } from '../activities/chunks/compute-slots';
 import { createGaussianFitActivities } from '../activities/gaussian-fit/gaussian-fit.activities';
 import { createImageDetectGpuActivities } from '../activities/image-detect/image-chunk.activity';
 import { createImageDetectPipelineActivities } from '../activities/image-detect/image-pipeline.activities';
@@ -22,15 +23,20 @@ import { createVideoDetectPipelineActivities } from '../activities/video-detect/
 import { createTranscodeGpuActivities, workerEncoders } from '../activities/video-transcode/transcode-gpu.activities';
 import { createTranscodePipelineActivities } from '../activities/video-transcode/transcode-pipeline.activities';
 
-/** The `gpu*` queues: decode + inference and every other GPU step, one factory per pipeline. */
-export function gpuActivities(deps: { storage: S3Storage; models: ModelRegistry; pool: InferencePool; hardware: Hardware }) {
+/**
+ * The `gpu*` queues: decode + inference and every other GPU step, one factory per pipeline. With `slots` (the GPU
+ * worker's compute slots, when it takes prefetched chunks) the chunk activities wait for one after their decoder
+ * started, and the other steps hold one for their whole run.
+ */
+export function gpuActivities(deps: { storage: S3Storage; models: ModelRegistry; pool: InferencePool; hardware: Hardware; slots?: ComputeSlots }) {
+  const hold = <A extends object>(a: A): A => (deps.slots ? holdingSlot(deps.slots, a) : a);
   return {
     ...createVideoDetectGpuActivities(deps),
     ...createSpeechGpuActivities(deps),
-    ...createGaussianFitActivities({ storage: deps.storage }),
+    ...hold(createGaussianFitActivities({ storage: deps.storage })),
     ...createImageDetectGpuActivities(deps),
-    ...createTranscodeGpuActivities({ storage: deps.storage }),
-    ...createCompileGpuActivities({ storage: deps.storage, encoders: workerEncoders() }),
+    ...hold(createTranscodeGpuActivities({ storage: deps.storage })),
+    ...hold(createCompileGpuActivities({ storage: deps.storage, encoders: workerEncoders() })),
   };
 }
 

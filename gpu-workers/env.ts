@@ -18,8 +18,13 @@ const WorkerEnvSchema = TemporalEnvSchema.merge(S3EnvSchema)
     MODEL_PRELOAD: z.string().optional(),
     GPU_MODE: z.enum(['auto', 'cuda', 'cpu']).default('auto'),
     GPU_DEVICE_ID: z.coerce.number().int().min(0).default(0),
-    /** Chunk activities at once per GPU worker: one per GPU. */
+    /** Chunk activities computing at once per GPU worker: one per GPU. */
     GPU_SLOTS: z.coerce.number().int().min(1).max(64).default(1),
+    /**
+     * Chunks taken beyond GPU_SLOTS: each starts its decoder and waits for a compute slot, so a chunk's start-up
+     * (parts listed, seek, ffmpeg start, first frames) overlaps the chunk before it. 0 = none.
+     */
+    GPU_PREFETCH_CHUNKS: z.coerce.number().int().min(0).max(8).default(1),
     /** ONNX Runtime intra-op threads (CPU provider). */
     GPU_INTRA_OP_THREADS: z.coerce.number().int().min(1).max(256).default(2),
     /** Seconds a stopping worker lets running chunks checkpoint before handing them back. */

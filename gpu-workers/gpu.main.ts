@@ -2,6 +2,7 @@
  * A GPU worker: decode + inference activities only, on a `gpu*` queue. Slots = GPUs; models are
  * loaded before polling starts, so a worker that polls is a worker that can run the job at once.
  */
+import { ComputeSlots } from '../activities/chunks/compute-slots';
 import { InferencePool } from '../activities/inference/inference-pool';
 import { ModelRegistry } from '../activities/inference/models/registry';
 import { detectHardware } from '../activities/media/hardware';
@@ -41,12 +42,14 @@ main(async () => {
   const storage = S3Storage.fromEnv(env);
   const stopStallReports = env.GPU_STALL_REPORT_SECONDS > 0 ? reportEventLoopStalls(env.GPU_STALL_REPORT_SECONDS, (line) => log.info(line)) : () => undefined;
   metrics.slots.set({ task_queue: env.GPU_TASK_QUEUE }, env.GPU_SLOTS);
+  // Busy = compute slots held: a prefetched chunk waiting for one is not work a scale-in would lose.
+  const slots = new ComputeSlots(env.GPU_SLOTS, metrics.busySlotsFrom(env.GPU_TASK_QUEUE));
   await runWorker(
     env,
     obs.instrument({
       taskQueue: env.GPU_TASK_QUEUE,
-      activities: gpuActivities({ storage, models, pool, hardware }),
-      maxConcurrentActivityTaskExecutions: env.GPU_SLOTS,
+      activities: gpuActivities({ storage, models, pool, hardware, slots }),
+      maxConcurrentActivityTaskExecutions: env.GPU_SLOTS + env.GPU_PREFETCH_CHUNKS,
       // Keep the server-side resume point fresh: heartbeats reach the server at least every 5 s.
       maxHeartbeatThrottleInterval: '5s',
       shutdownGraceTime: `${env.GPU_SHUTDOWN_GRACE_SECONDS}s`,

@@ -1,5 +1,6 @@
 import type { Context } from '@temporalio/activity';
 import type { ActivityExecuteInput } from '@temporalio/worker';
+import { ComputeSlots } from '../activities/chunks/compute-slots';
 import { parseNvidiaSmiMemory, unitsDone, WorkerMetrics } from './worker-metrics';
 
 it.each([
@@ -46,4 +47,22 @@ it('the activity interceptor counts busy slots while an activity runs and units 
   expect(beats).toEqual([{ framesDone: 100 }, { framesDone: 130 }]);
   expect((await metrics.busySlots.get()).values[0]?.value).toBe(0);
   expect((await metrics.units.get()).values).toEqual([{ labels: { activity_type: 'detectChunk' }, value: 60 }]);
+});
+
+it("a queue whose busy slots are set elsewhere (the GPU worker's compute slots) is not counted per activity", async () => {
+  const metrics = new WorkerMetrics('t_');
+  const slots = new ComputeSlots(1, metrics.busySlotsFrom('gpu-x'));
+  const ctx = { info: { taskQueue: 'gpu-x', activityType: 'detectChunk' }, heartbeat: () => undefined } as unknown as Context;
+  const { inbound } = metrics.activityInterceptor()(ctx);
+  const busy = async (): Promise<number | undefined> => (await metrics.busySlots.get()).values[0]?.value;
+  let release!: () => void;
+  const prefetched = inbound!.execute!({ args: [] } as unknown as ActivityExecuteInput, () => new Promise((r) => (release = () => r({ frames: 1 }))));
+  await new Promise((r) => setImmediate(r));
+  expect(await busy()).toBe(0); // running, but holding no compute slot
+  const slot = await slots.acquire();
+  expect(await busy()).toBe(1);
+  slot();
+  release();
+  await prefetched;
+  expect(await busy()).toBe(0);
 });

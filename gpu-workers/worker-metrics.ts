@@ -23,7 +23,7 @@ export class WorkerMetrics {
   });
   readonly busySlots = new Gauge({
     name: 'anvil_worker_busy_slots',
-    help: 'Activities running on this worker now, by task queue',
+    help: 'Activity slots in use on this worker now, by task queue (on a GPU worker: compute slots, prefetched chunks not counted)',
     labelNames: ['task_queue'],
     registers: [this.registry],
   });
@@ -73,21 +73,32 @@ export class WorkerMetrics {
     return true;
   }
 
-  /** Activity interceptor: busy slots while an activity runs, units from its heartbeats and its result. */
+  /** Task queues whose busy slots are set from outside (busySlotsFrom), not counted per activity. */
+  private readonly busySetElsewhere = new Set<string>();
+
+  /** The setter of a queue's busy slots for a worker that counts them itself (the GPU worker's compute slots). */
+  busySlotsFrom(taskQueue: string): (busy: number) => void {
+    this.busySetElsewhere.add(taskQueue);
+    const gauge = this.busySlots.labels({ task_queue: taskQueue });
+    gauge.set(0);
+    return (busy) => gauge.set(busy);
+  }
+
+  /** Activity interceptor: busy slots while an activity runs (unless set elsewhere), units from its heartbeats and its result. */
   activityInterceptor(): ActivityInterceptorsFactory {
     return (ctx) => ({
       inbound: {
         execute: async (input, next) => {
           const { taskQueue, activityType } = ctx.info;
-          const busy = this.busySlots.labels({ task_queue: taskQueue });
+          const busy = this.busySetElsewhere.has(taskQueue) ? undefined : this.busySlots.labels({ task_queue: taskQueue });
           const counted = countUnits(ctx, (n) => this.units.inc({ activity_type: activityType }, n));
-          busy.inc();
+          busy?.inc();
           try {
             const result = await next(input);
             counted(result);
             return result;
           } finally {
-            busy.dec();
+            busy?.dec();
           }
         },
       },

@@ -1,5 +1,6 @@
 import type { ChunkHeartbeat } from '../../workflows/contracts';
 import { processUnits, type UnitSource } from './chunk-runner';
+import { ComputeSlots } from './compute-slots';
 import type { ChunkAttempt } from './resume-chunk';
 
 /** An attempt over units [start, end) that records its parts in memory (the loop's only way out). */
@@ -19,6 +20,7 @@ function attemptAt(start: number, end: number, step: number, abort = new AbortCo
       parts.push({ start: from, end: to, body });
       return Promise.resolve();
     },
+    marks: new Map<string, number>(),
   } as unknown as ChunkAttempt;
   return { attempt, parts, state, beats, abort };
 }
@@ -61,6 +63,39 @@ describe('processUnits', () => {
     expect(end).toBe(20);
     expect(parts.map((p) => p.body)).toEqual(['0-8:u0,u2,u4,u6', '8-16:u8,u10,u12,u14', '16-20:u16,u18']);
     expect(state).toMatchObject({ checkpointFrame: 20, nextFrame: 20, framesDone: 10 });
+  });
+
+  it('marks when decoding started, the first batch came and the source ended, in that order', async () => {
+    const { attempt } = attemptAt(0, 20, 2);
+    await processUnits(attempt, work(source([3, 3, 3, 1]), 8));
+    expect([...attempt.marks.keys()]).toEqual(['decoding', 'firstBatch', 'sourceEnded']);
+    const [decoding, first, ended] = [...attempt.marks.values()];
+    expect(decoding! <= first! && first! <= ended!).toBe(true);
+  });
+
+  it('with compute slots: infers nothing until it holds one, and hands it on once its source has ended', async () => {
+    const slots = new ComputeSlots(1);
+    const current = await slots.acquire(); // the chunk before, still computing
+    const batchesRead: number[] = [];
+    const { attempt, parts } = attemptAt(0, 20, 2);
+    const running = processUnits(attempt, {
+      ...work(
+        source([3, 3, 3, 1], (i) => batchesRead.push(i)),
+        8,
+      ),
+      slots,
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect([batchesRead, parts]).toEqual([[], []]);
+    current();
+    await running;
+    expect(parts.map((p) => [p.start, p.end])).toEqual([
+      [0, 8],
+      [8, 16],
+      [16, 20],
+    ]);
+    expect(slots.held).toBe(0);
+    expect([...attempt.marks.keys()]).toEqual(['decoding', 'slot', 'firstBatch', 'sourceEnded']);
   });
 
   it('resumes at the checkpoint: the first part starts there and units are numbered from it', async () => {

@@ -1,6 +1,8 @@
+import { Context } from '@temporalio/activity';
 import type { Chunk, ChunkResult, EarlierAttempts } from '../../workflows/contracts';
 import type { DecodeProcess } from '../media/ffmpeg';
 import { readFrameBatches, type FrameBatch } from '../media/frame-batches';
+import type { ComputeSlots } from './compute-slots';
 import type { S3Storage } from '../storage/s3-storage';
 import { consumeDecoder } from './decode-loop';
 import { finishChunk, handBack, resumeChunk, workerShuttingDown, type ChunkAttempt } from './resume-chunk';
@@ -29,13 +31,43 @@ export interface ChunkRun {
  * `compute` returns nothing or throws; the attempt's heartbeat timer and fence stop however it ends.
  */
 export async function runChunk(storage: S3Storage, run: ChunkRun, compute: (attempt: ChunkAttempt) => Promise<void>): Promise<ChunkResult> {
+  const started = performance.now();
   const attempt = await resumeChunk(storage, { ...run, sampleInterval: run.step });
+  attempt.marks.set('resumed', performance.now());
   try {
     if (attempt.start < run.chunk.endFrame) await compute(attempt);
-    return await finishChunk(storage, run.jobId, attempt);
+    attempt.marks.set('computed', performance.now());
+    const result = await finishChunk(storage, run.jobId, attempt);
+    attempt.marks.set('finished', performance.now());
+    logTimings(attempt, started);
+    return result;
   } finally {
     attempt.stop();
   }
+}
+
+/**
+ * One line per finished attempt with where its time went, in ms between the marks it passed: `resumed` (stored
+ * parts listed, first heartbeat), `decoding` (the pipeline's setup: seek plan, presign, decoder started), `slot`
+ * (waiting for a compute slot, with the decoder running: a prefetched chunk), `firstBatch` (the first batch decoded), `sourceEnded` (the last), `computed` (the batches in flight inferred and
+ * stored), `finished` (manifest written). `npm run bench` reads them for its per-chunk breakdown.
+ */
+function logTimings(attempt: ChunkAttempt, started: number): void {
+  const phases: Record<string, number> = {};
+  let last = started;
+  for (const [mark, at] of attempt.marks) {
+    phases[`${mark}Ms`] = Math.round(at - last);
+    last = at;
+  }
+  const { chunk, attempt: n, state } = attempt;
+  Context.current().log.info('chunk attempt timings', {
+    chunk: chunk.index,
+    attempt: n,
+    units: state.framesDone,
+    startedAt: Math.round(performance.timeOrigin + started),
+    totalMs: Math.round(last - started),
+    ...phases,
+  });
 }
 
 /** Batches of decoded units, in order from the attempt's start. */
@@ -60,6 +92,8 @@ export interface UnitWork<B, R> {
   partUnits: number;
   /** Batches inferring while the next one decodes; 1 when a batch needs the one before (a model's carried state). */
   maxInFlight: number;
+  /** The worker's compute slots: the loop infers only while it holds one, from its first batch to its decoder's last. */
+  slots?: ComputeSlots;
 }
 
 /**
@@ -92,9 +126,21 @@ export async function processUnits<B, R>(attempt: ChunkAttempt, work: UnitWork<B
   };
 
   let next = state.checkpointFrame;
+  attempt.marks.set('decoding', performance.now());
+  // The decoder is starting already: a prefetched chunk waits for its compute slot meanwhile.
+  let release = (): void => undefined;
+  if (work.slots) {
+    try {
+      release = await work.slots.acquire(signal);
+    } catch {
+      // Aborted while waiting: nothing computed; the loop below meets the signal at its first batch.
+    }
+    attempt.marks.set('slot', performance.now());
+  }
   try {
     await work.source.consume(async () => {
       for await (const batch of work.source.batches) {
+        if (!attempt.marks.has('firstBatch')) attempt.marks.set('firstBatch', performance.now());
         if (signal.aborted) {
           work.source.stop(); // before leaving the loop closes the source under it
           break;
@@ -104,10 +150,13 @@ export async function processUnits<B, R>(attempt: ChunkAttempt, work: UnitWork<B
         inFlight.push(work.infer(batch, first).then((results) => results.map((result, i) => ({ unit: first + i * step, result }))));
         if (inFlight.length >= work.maxInFlight) await drain();
       }
+      attempt.marks.set('sourceEnded', performance.now());
+      release(); // the next chunk infers while this one's last batches finish
       // A worker shutdown stores the batches in flight too; a cancel drops them.
       if (!signal.aborted || workerShuttingDown(signal)) while (inFlight.length) await drain();
     });
   } finally {
+    release();
     // Batches still inferring after a cancel or a failure: their results are not wanted.
     for (const p of inFlight) p.catch(() => undefined);
   }

@@ -51,6 +51,8 @@ export interface ChunkAttempt {
    * worker shutdown still stores, to hand back what it has.
    */
   putPart: (start: number, end: number, body: string) => Promise<void>;
+  /** When the attempt passed each of its phases (performance.now()), in order: the runner logs the durations. */
+  marks: Map<string, number>;
 }
 
 /**
@@ -154,6 +156,7 @@ export async function resumeChunk(
     },
     partKey,
     putPart,
+    marks: new Map(),
   };
 }
 

@@ -5,6 +5,7 @@ import type { ModelRegistry, ResolvedModel } from '../inference/models/registry'
 import { requireModel } from '../inference/models/require-model';
 import { finishChunk, handBack, resumeChunk, workerShuttingDown, type ChunkAttempt } from '../chunks/resume-chunk';
 import { partIdentity } from '../chunks/part-identity';
+import type { ComputeSlots } from '../chunks/compute-slots';
 import type { S3Storage } from '../storage/s3-storage';
 import { decodeImage, ImageItemError, type DecodedImage } from './image-decode';
 import { failedLine, itemName, parseJsonl, toJsonl } from './image-lines';
@@ -14,6 +15,8 @@ export interface ImageGpuDeps {
   storage: S3Storage;
   models: ModelRegistry;
   pool: InferencePool;
+  /** The worker's compute slots: a prefetched chunk lists its items, then waits for one. */
+  slots?: ComputeSlots;
 }
 
 /** The GPU activity of `image-detect`: decode (sharp) + inference of a chunk of images, checkpointed every `checkpointImages`. */
@@ -35,13 +38,23 @@ async function detectImageChunk(deps: ImageGpuDeps, input: ImageChunkInput): Pro
   try {
     if (attempt.start < chunk.endFrame) {
       const items = parseJsonl<StagedImage>(await deps.storage.getText(stagedChunkKey(input.jobId, chunk.index)));
-      await processItems(
-        deps,
-        input,
-        model,
-        attempt,
-        items.filter((i) => i.index >= attempt.start),
-      );
+      const release = deps.slots ? await deps.slots.acquire(attempt.signal).catch(() => undefined) : () => undefined;
+      if (!release) {
+        // Stopped while waiting for a slot: nothing done to store.
+        if (workerShuttingDown(attempt.signal)) handBack(attempt);
+        throw attempt.signal.reason;
+      }
+      try {
+        await processItems(
+          deps,
+          input,
+          model,
+          attempt,
+          items.filter((i) => i.index >= attempt.start),
+        );
+      } finally {
+        release();
+      }
     }
     return await finishChunk(deps.storage, input.jobId, attempt);
   } finally {

@@ -1,5 +1,6 @@
 import type { ChunkResult, GpuActivities, SpeechChunkInput, WindowProbabilities } from '../../workflows/contracts';
 import { decoderSource, processUnits, runChunk } from '../chunks/chunk-runner';
+import type { ComputeSlots } from '../chunks/compute-slots';
 import { partIdentity } from '../chunks/part-identity';
 import type { ChunkAttempt } from '../chunks/resume-chunk';
 import type { InferencePool } from '../inference/inference-pool';
@@ -15,6 +16,8 @@ export interface SpeechChunkDeps {
   storage: S3Storage;
   models: ModelRegistry;
   pool: InferencePool;
+  /** The worker's compute slots (a prefetched chunk starts its decoder, then waits for one). */
+  slots?: ComputeSlots;
 }
 
 /** Windows per inference request: about 8 s of audio at 16 kHz, so cancel and heartbeats wait at most that long. */
@@ -45,7 +48,7 @@ export async function detectSpeechChunk(deps: SpeechChunkDeps, input: SpeechChun
 }
 
 /** Decode + VAD from the attempt's resume point to the chunk end, the model's state carried from block to block. */
-async function processWindows({ storage, pool }: SpeechChunkDeps, input: SpeechChunkInput, model: SpeechModel, attempt: ChunkAttempt): Promise<number> {
+async function processWindows({ storage, pool, slots }: SpeechChunkDeps, input: SpeechChunkInput, model: SpeechModel, attempt: ChunkAttempt): Promise<number> {
   const { chunk, audio, params } = input;
   const W = audio.windowSamples;
   const start = attempt.state.checkpointFrame;
@@ -69,5 +72,6 @@ async function processWindows({ storage, pool }: SpeechChunkDeps, input: SpeechC
     encodePart: (probs, window) => JSON.stringify({ window, probs } satisfies WindowProbabilities) + '\n',
     partUnits: Math.max(1, Math.round((params.checkpointSeconds * audio.sampleRate) / W)),
     maxInFlight: 1, // each block starts from the model state the one before left
+    slots,
   });
 }

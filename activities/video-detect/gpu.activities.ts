@@ -28,6 +28,7 @@ import type { FrameBatch } from '../media/frame-batches';
 import type { Hardware } from '../media/hardware';
 import type { S3Storage } from '../storage/s3-storage';
 import { decoderSource, processUnits, runChunk } from '../chunks/chunk-runner';
+import type { ComputeSlots } from '../chunks/compute-slots';
 import type { ChunkAttempt } from '../chunks/resume-chunk';
 import { partSpan } from '../chunks/chunk-checkpoints';
 import { partIdentity } from '../chunks/part-identity';
@@ -40,6 +41,8 @@ export interface GpuDeps {
   hardware: Hardware;
   /** Inference batches in flight while the next one decodes. */
   maxBatchesInFlight?: number;
+  /** The worker's compute slots (a prefetched chunk starts its decoder, then waits for one). */
+  slots?: ComputeSlots;
 }
 
 /** The GPU activity of `video-detect`: decode + inference of frame ranges, with checkpoints and resume. */
@@ -71,7 +74,7 @@ async function detectChunk(deps: GpuDeps, input: DetectChunkInput): Promise<Chun
 
 /** Decode + inference from the attempt's resume point to the chunk end; returns the frame the decoder stopped at. */
 async function processFrames(
-  { storage, pool, hardware, maxBatchesInFlight = 2 }: GpuDeps,
+  { storage, pool, hardware, maxBatchesInFlight = 2, slots }: GpuDeps,
   input: DetectChunkInput,
   model: ResolvedModel,
   attempt: ChunkAttempt,
@@ -104,6 +107,7 @@ async function processFrames(
     encodePart: toJsonl,
     partUnits: partSpan(params.checkpointFrames, S),
     maxInFlight: maxBatchesInFlight,
+    slots,
   });
 }
 

@@ -1,5 +1,6 @@
 /** The whole local stack on free ports in a temp folder, for benchmarks that go through the REST API. */
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePorts } from '../../docker/local/services';
@@ -10,11 +11,31 @@ export interface BenchStack {
   /** Uploads a local file through the API; returns its key. */
   upload(path: string): Promise<string>;
   submit(body: object): Promise<string>;
-  job(id: string): Promise<{ status: string; progress: { chunksDone: number } | null; result: { frames: number } | null }>;
+  job(
+    id: string,
+  ): Promise<{ status: string; createdAt: string | null; closedAt: string | null; progress: { chunksDone: number } | null; result: { frames: number } | null }>;
   /** The GPU worker's resident set now and at its peak (MiB), from /proc. */
   gpuRss(): { now: number; peak: number };
   /** The longest event-loop stall the GPU worker reported so far (ms; GPU_STALL_REPORT_SECONDS sets how often). */
   gpuMaxStallMs(): number;
+  /** The GPU worker's `chunk attempt timings` lines so far (activities/chunks/chunk-runner.ts). */
+  chunkTimings(): ChunkTiming[];
+}
+
+/** Where one chunk attempt's time went, ms between the runner's marks (a mark the attempt skipped is absent). */
+export interface ChunkTiming {
+  chunk: number;
+  units: number;
+  /** Epoch ms. */
+  startedAt: number;
+  totalMs: number;
+  resumedMs: number;
+  decodingMs?: number;
+  slotMs?: number;
+  firstBatchMs?: number;
+  sourceEndedMs?: number;
+  computedMs: number;
+  finishedMs: number;
 }
 
 export async function startBenchStack(env: NodeJS.ProcessEnv): Promise<BenchStack> {
@@ -31,6 +52,10 @@ export async function startBenchStack(env: NodeJS.ProcessEnv): Promise<BenchStac
     S3_CONSOLE_PORT: String(console_),
   });
   let maxStallMs = 0;
+  const timings: ChunkTiming[] = [];
+  createInterface({ input: stack.processes.get('gpu')!.stdout! }).on('line', (line) => {
+    if (line.includes('"chunk attempt timings"')) timings.push(JSON.parse(line) as ChunkTiming);
+  });
   stack.processes.get('gpu')!.stdout!.on('data', (chunk: Buffer) => {
     for (const m of chunk.toString().matchAll(/event loop: longest stall (\d+) ms/g)) maxStallMs = Math.max(maxStallMs, Number(m[1]));
   });
@@ -65,5 +90,6 @@ export async function startBenchStack(env: NodeJS.ProcessEnv): Promise<BenchStac
     job: (id) => call(`/v1/jobs/${id}`),
     gpuRss: () => ({ now: status('VmRSS'), peak: status('VmHWM') }),
     gpuMaxStallMs: () => maxStallMs,
+    chunkTimings: () => [...timings],
   };
 }
