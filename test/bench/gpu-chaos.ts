@@ -10,8 +10,8 @@ import { spawnAnvil, type AnvilProcess } from '../support/processes';
 import type { LastStored } from './stored-parts';
 
 const READY = /worker ready/;
-// The logger prints the fields as a multi-line object.
-const RESUMED = /resuming chunk from its last checkpoint \{[^}]*?\bchunk: (\d+)[^}]*?\bframe: (\d+)/;
+// The worker logs JSON lines, the message last: {..., "chunk":7, "frame":25680, ..., "msg":"resuming chunk from its last checkpoint"}.
+const RESUMED = /"chunk":(\d+),"frame":(\d+)[^\n]*"msg":"resuming chunk from its last checkpoint"/;
 const DROPPED = /chunk attempt (fenced|stopped)/;
 
 export interface Disturbance {
