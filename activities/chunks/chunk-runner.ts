@@ -49,8 +49,9 @@ export async function runChunk(storage: S3Storage, run: ChunkRun, compute: (atte
 /**
  * One line per finished attempt with where its time went, in ms between the marks it passed: `resumed` (stored
  * parts listed, first heartbeat), `decoding` (the pipeline's setup: seek plan, presign, decoder started), `slot`
- * (waiting for a compute slot, with the decoder running: a prefetched chunk), `firstBatch` (the first batch decoded), `sourceEnded` (the last), `computed` (the batches in flight inferred and
- * stored), `finished` (manifest written). `npm run bench` reads them for its per-chunk breakdown.
+ * (waiting for a compute slot, with the decoder running: a prefetched chunk), `firstBatch` (the first batch
+ * decoded), `sourceEnded` (the last), `computed` (the batches in flight inferred and stored), `finished`
+ * (manifest written). `npm run bench` reads them for its per-chunk breakdown.
  */
 function logTimings(attempt: ChunkAttempt, started: number): void {
   const phases: Record<string, number> = {};

@@ -109,13 +109,15 @@ export async function gpuCheck(): Promise<GpuCheck> {
         failures.push(`${model.name}: the worker picked CUDA, but this model's session fell back to CPU`);
         continue;
       }
-      const a = await runOnce(cpuPool, model, path);
+      // The clip decoded once per image model: both providers get the same frames.
+      const frames = model.kind === 'image' ? decode(path, model, 'none') : undefined;
+      const a = await runOnce(cpuPool, model, frames);
       if (!cudaPool) {
         report(`  ${model.name}: ${a.inferMs.toFixed(0)} ms on CPU for ${a.what}`);
         continue;
       }
       r.checked++;
-      const b = await runOnce(cudaPool, model, path);
+      const b = await runOnce(cudaPool, model, frames);
       report(`  ${model.name}: ${a.inferMs.toFixed(0)} ms CPU, ${b.inferMs.toFixed(0)} ms CUDA for ${a.what} (first run)`);
       if (a.probs && b.probs) {
         const worst = Math.max(...a.probs.map((p, i) => Math.abs(p - b.probs![i]!)));
@@ -137,16 +139,16 @@ interface Run {
   detections?: Detection[][];
 }
 
-/** One batch of the clip's frames through an image model, or 64 windows of a synthetic signal through a speech model. */
-async function runOnce(pool: InferencePool, model: AnyModel, path: string): Promise<Run> {
+/** One batch of the clip's decoded frames through an image model, or 64 windows of a synthetic signal through a speech model. */
+async function runOnce(pool: InferencePool, model: AnyModel, frames: Buffer | undefined): Promise<Run> {
   if (model.kind === 'speech') {
     const samples = Float32Array.from({ length: model.windowSamples * 64 }, (_, i) => 0.3 * Math.sin(i / 7) * Math.sin(i / 3000));
     const out = await pool.speech(model.name, samples, null);
     return { inferMs: out.inferMs, what: '64 windows', probs: [...out.probs] };
   }
-  const frames = decode(path, model, 'none');
   const count = Math.min(model.batch, FRAMES);
-  const batch = Uint8Array.from(frames.subarray(0, count * model.input.width * model.input.height * 3));
+  // A copy per run: the pool transfers the buffer to its thread.
+  const batch = Uint8Array.from(frames!.subarray(0, count * model.input.width * model.input.height * 3));
   const options = { confidence: model.confidence, iou: model.iou, letterbox: letterbox(W, H, model.input.width, model.input.height) };
   const out = await pool.detect(model.name, batch, count, options);
   return { inferMs: out.inferMs, what: `a batch of ${count}`, detections: out.detections };
